@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildProfile,
+  type NumericFeatureProfile,
+  OTHER_CATEGORY,
+  type Profile,
+  type ProfileSchema,
+  quantilePosition,
+  UNIT_BOUNDARIES,
+  validateProfile,
+} from '../src/index.js';
+import { loadVectors } from './vectors.js';
+
+interface ProfileCase {
+  label: string;
+  schema: ProfileSchema;
+  rows: Record<string, unknown>[];
+  expected: Pick<Profile, 'rows' | 'features' | 'label' | 'score'>;
+}
+
+const cases = loadVectors<ProfileCase>('profile');
+const CREATED = '2026-01-01T00:00:00.000Z';
+
+function expectNumbersClose(actual: number[], expected: number[], tolerance = 1e-12): void {
+  expect(actual).toHaveLength(expected.length);
+  actual.forEach((a, i) => {
+    expect(Math.abs(a - (expected[i] as number))).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(a)));
+  });
+}
+
+describe('buildProfile on real credit data, against numpy / scipy / scikit-learn', () => {
+  it.each(cases.map((c) => [c.label, c] as const))('%s', (_, c) => {
+    const profile = buildProfile(c.rows, { ...c.schema, createdAt: CREATED });
+    expect(profile.rows).toBe(c.expected.rows);
+    expect(Object.keys(profile.features)).toEqual(Object.keys(c.expected.features));
+    for (const [name, expected] of Object.entries(c.expected.features)) {
+      const actual = profile.features[name];
+      expect(actual?.type).toBe(expected.type);
+      expect(actual?.count).toBe(expected.count);
+      expect(actual?.missing).toBe(expected.missing);
+      if (expected.type === 'numeric') {
+        const a = actual as NumericFeatureProfile;
+        expectNumbersClose(
+          [a.min, a.max, a.mean, a.std],
+          [expected.min, expected.max, expected.mean, expected.std],
+        );
+        expectNumbersClose(a.knots, expected.knots);
+        expectNumbersClose(a.cdf, expected.cdf);
+        expectNumbersClose(a.shares, expected.shares);
+      } else {
+        expect(actual).toEqual(expected);
+      }
+    }
+    expect(profile.label).toEqual(c.expected.label);
+    if (c.expected.score) {
+      expect(profile.score?.boundaries).toEqual(c.expected.score.boundaries);
+      expectNumbersClose(profile.score?.shares ?? [], c.expected.score.shares);
+    }
+    expect(validateProfile(JSON.parse(JSON.stringify(profile)))).toEqual(profile);
+  });
+
+  it('gives a discrete feature its real, non-uniform bucket shares', () => {
+    const germanCredit = cases[0] as ProfileCase;
+    const profile = buildProfile(germanCredit.rows, { ...germanCredit.schema, createdAt: CREATED });
+    const dependents = profile.features.num_dependents as NumericFeatureProfile;
+    // num_dependents is 1 for 845 applicants and 2 for 155 (UCI documentation of the Statlog data).
+    expect(dependents.knots).toEqual([1, 2]);
+    expect(dependents.cdf).toEqual([0.845, 1]);
+    expect(dependents.shares.filter((s) => s > 0)).toEqual([0.845, 0.155]);
+  });
+});
+
+describe('quantilePosition', () => {
+  const knots = [0, 10, 20];
+  const cdf = [0.25, 0.5, 1];
+  it('maps the training range into (0, 1] and outside values beyond it', () => {
+    expect(quantilePosition(0, knots, cdf)).toBe(0.25);
+    expect(quantilePosition(5, knots, cdf)).toBe(0.375);
+    expect(quantilePosition(20, knots, cdf)).toBe(1);
+    expect(quantilePosition(-10, knots, cdf)).toBe(-0.5);
+    expect(quantilePosition(60, knots, cdf)).toBe(3);
+    // A value ×100 (seconds sent as centiseconds) lands far in the overflow bucket.
+    expect(quantilePosition(15 * 100, knots, cdf)).toBeGreaterThan(1);
+  });
+});
+
+describe('categorical folding and missing values', () => {
+  it('keeps the most frequent categories and folds the rest into __other__', () => {
+    const rows = [...'aaaaabbbccd'].map((purpose) => ({ purpose }));
+    const profile = buildProfile(rows, {
+      features: { purpose: 'categorical' },
+      maxCategories: 2,
+      createdAt: CREATED,
+    });
+    expect(profile.features.purpose).toEqual({
+      type: 'categorical',
+      count: 11,
+      missing: 0,
+      categories: { a: 5 / 11, b: 3 / 11, [OTHER_CATEGORY]: 3 / 11 },
+    });
+  });
+
+  it('counts null, undefined, NaN and empty strings as missing, and reads numeric strings', () => {
+    const rows = [{ x: '1.5' }, { x: null }, { x: undefined }, { x: Number.NaN }, { x: '' }, { x: 3 }, {}];
+    const x = buildProfile(rows, { features: { x: 'numeric' }, createdAt: CREATED }).features.x;
+    expect(x).toMatchObject({ count: 2, missing: 5, min: 1.5, max: 3 });
+  });
+});
+
+describe('bad input to buildProfile names the row and column', () => {
+  it.each([
+    [
+      'non-numeric value',
+      [{ age: 'forty' }],
+      { features: { age: 'numeric' } },
+      TypeError,
+      /rows\[0\]\.age must be a finite number or missing, got "forty"/,
+    ],
+    [
+      'object as category',
+      [{ a: 1 }, { a: {} }],
+      { features: { a: 'categorical' } },
+      TypeError,
+      /rows\[1\]\.a must be a string, number or boolean/,
+    ],
+    [
+      'unknown kind',
+      [{ a: 1 }],
+      { features: { a: 'ordinal' } },
+      TypeError,
+      /schema\.features\.a must be 'numeric' or 'categorical'/,
+    ],
+    ['no rows', [], { features: { a: 'numeric' } }, RangeError, /rows must not be empty/],
+    [
+      'numeric column all missing',
+      [{ a: null }],
+      { features: { a: 'numeric' } },
+      RangeError,
+      /numeric feature a has no values/,
+    ],
+    [
+      'bad boundaries',
+      [{ a: 1 }],
+      { features: { a: 'numeric' }, quantileBoundaries: [0, 1, 1] },
+      RangeError,
+      /schema\.quantileBoundaries must be strictly increasing/,
+    ],
+    [
+      'bad quantiles',
+      [{ a: 1 }],
+      { features: { a: 'numeric' }, quantiles: 0 },
+      RangeError,
+      /schema\.quantiles must be ≥ 1/,
+    ],
+  ] as const)('%s', (_, rows, schema, kind, message) => {
+    const call = () => buildProfile(rows as Record<string, unknown>[], schema as unknown as ProfileSchema);
+    expect(call).toThrow(kind);
+    expect(call).toThrow(message);
+  });
+});
+
+describe('validateProfile', () => {
+  const good = (): Profile =>
+    buildProfile(
+      [
+        { age: 20, city: 'Graz', class: 'good', score: 0.1 },
+        { age: 35, city: 'Linz', class: 'bad', score: 0.7 },
+        { age: 50, city: 'Graz', class: 'good', score: 0.2 },
+      ],
+      {
+        features: { age: 'numeric', city: 'categorical' },
+        label: 'class',
+        score: 'score',
+        createdAt: CREATED,
+      },
+    );
+
+  it('accepts a built profile and its boundaries are the contract buckets', () => {
+    const profile = good();
+    expect(validateProfile(profile)).toBe(profile);
+    expect(profile.quantileBoundaries).toEqual(UNIT_BOUNDARIES);
+    expect(profile.quantileBoundaries[3]).toBe(0.15);
+  });
+
+  // biome-ignore lint/suspicious/noExplicitAny: each case corrupts one field of a parsed JSON document
+  it.each<[string, (p: Record<string, any>) => void, RegExp]>([
+    [
+      'wrong format',
+      (p) => {
+        p.format = 'other';
+      },
+      /validateProfile: format must be "modelpulse.profile", got "other"/,
+    ],
+    [
+      'newer version',
+      (p) => {
+        p.version = 2;
+      },
+      /version must be 1/,
+    ],
+    [
+      'bad date',
+      (p) => {
+        p.createdAt = 'yesterday';
+      },
+      /createdAt must be an ISO 8601 date string/,
+    ],
+    [
+      'knots not increasing',
+      (p) => {
+        p.features.age.knots[2] = 1;
+      },
+      /features\.age\.knots\[2\] must be greater than the previous entry/,
+    ],
+    [
+      'cdf of wrong length',
+      (p) => {
+        p.features.age.cdf.pop();
+      },
+      /features\.age\.cdf must have one entry per knot/,
+    ],
+    [
+      'cdf not ending at 1',
+      (p) => {
+        p.features.age.cdf[p.features.age.cdf.length - 1] = 0.9;
+      },
+      /features\.age\.cdf/,
+    ],
+    [
+      'shares not summing to 1',
+      (p) => {
+        p.features.age.shares[5] += 0.5;
+      },
+      /features\.age\.shares must sum to 1/,
+    ],
+    [
+      'negative share',
+      (p) => {
+        p.features.city.categories.Graz = -0.1;
+      },
+      /features\.city\.categories\.Graz must be a share in \[0, 1\]/,
+    ],
+    [
+      'unknown feature type',
+      (p) => {
+        p.features.city.type = 'text';
+      },
+      /features\.city\.type must be 'numeric' or 'categorical'/,
+    ],
+    [
+      'missing count',
+      (p) => {
+        delete p.features.age.count;
+      },
+      /features\.age\.count must be a whole number ≥ 0, got undefined/,
+    ],
+    [
+      'score shares of wrong length',
+      (p) => {
+        p.score.shares.push(0);
+      },
+      /score\.shares must have 22 entries/,
+    ],
+    [
+      'label not an object',
+      (p) => {
+        p.label.classes = ['good'];
+      },
+      /label\.classes must be an object/,
+    ],
+  ])('rejects %s with the field path', (_, corrupt, message) => {
+    const profile = JSON.parse(JSON.stringify(good()));
+    corrupt(profile);
+    expect(() => validateProfile(profile)).toThrow(message);
+  });
+
+  it('rejects non-objects', () => {
+    expect(() => validateProfile(null)).toThrow(/validateProfile: profile must be an object, got null/);
+    expect(() => validateProfile('{}')).toThrow(TypeError);
+  });
+});
