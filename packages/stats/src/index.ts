@@ -21,6 +21,7 @@ export { wassersteinBinned } from './distances/wasserstein-binned.js';
 export type { NumericArray } from './internal/assert.js';
 // Baseline profiles
 export { buildProfile } from './profile/build-profile.js';
+export type { ProfileColumns, ProfileInput } from './profile/collect.js';
 export { quantilePosition } from './profile/quantile-position.js';
 export {
   type CategoricalFeatureProfile,
@@ -35,6 +36,8 @@ export {
 } from './profile/types.js';
 export { validateProfile } from './profile/validate-profile.js';
 // Raw samples
+export { ksOneSampleSf } from './samples/ks-distribution.js';
+export { ksSamples } from './samples/ks-samples.js';
 export { wassersteinSamples } from './samples/wasserstein-samples.js';
 // Sample-size-aware thresholds
 export {

@@ -70,6 +70,42 @@ describe('buildProfile on real credit data, against numpy / scipy / scikit-learn
   });
 });
 
+describe('columnar input', () => {
+  it('gives the same profile from columns as from rows, with Float64Array NaN as missing', () => {
+    const c = cases[1] as ProfileCase;
+    const names = [...Object.keys(c.schema.features), c.schema.label as string];
+    const columns = Object.fromEntries(
+      names.map((name) => {
+        const values = c.rows.map((row) => row[name]);
+        return [
+          name,
+          c.schema.features[name] === 'numeric'
+            ? Float64Array.from(values, (v) => (v === null ? Number.NaN : (v as number)))
+            : values,
+        ];
+      }),
+    );
+    const schema = { ...c.schema, createdAt: CREATED };
+    expect(buildProfile({ columns }, schema)).toEqual(buildProfile(c.rows, schema));
+  });
+
+  it('rejects columns of different lengths and infinite values, naming them', () => {
+    const schema = { features: { a: 'numeric', b: 'numeric' } } as const;
+    expect(() => buildProfile({ columns: { a: [1, 2], b: [1] } }, schema)).toThrow(
+      /rows\.columns\.b has 1 values, but rows\.columns\.a has 2/,
+    );
+    expect(() =>
+      buildProfile({ columns: { a: new Float64Array([1, Number.POSITIVE_INFINITY]), b: [1, 2] } }, schema),
+    ).toThrow(/rows\[1\]\.a must be a finite number or missing, got Infinity/);
+    expect(() => buildProfile({ columns: { a: [1, 2] } }, schema)).toThrow(
+      /rows\.columns\.b must be an array, got undefined/,
+    );
+    expect(() => buildProfile(42 as unknown as [], schema)).toThrow(
+      /rows must be an iterable of row objects or \{ columns \}/,
+    );
+  });
+});
+
 describe('quantilePosition', () => {
   const knots = [0, 10, 20];
   const cdf = [0.25, 0.5, 1];
@@ -153,7 +189,8 @@ describe('bad input to buildProfile names the row and column', () => {
       /schema\.quantiles must be ≥ 1/,
     ],
   ] as const)('%s', (_, rows, schema, kind, message) => {
-    const call = () => buildProfile(rows as Record<string, unknown>[], schema as unknown as ProfileSchema);
+    const call = () =>
+      buildProfile(rows as unknown as Record<string, unknown>[], schema as unknown as ProfileSchema);
     expect(call).toThrow(kind);
     expect(call).toThrow(message);
   });

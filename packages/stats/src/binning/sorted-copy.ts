@@ -1,6 +1,6 @@
-/** Ascending copy as a Float64Array (typed-array sort is numeric, and much faster than Array#sort). */
+import { sortFloat64 } from '../internal/sort-float64.js';
+
+/** Ascending copy as a Float64Array (numeric order, radix-sorted when large). */
 export function sortedCopy(values: ArrayLike<number>): Float64Array {
-  const copy = Float64Array.from(values);
-  copy.sort();
-  return copy;
+  return sortFloat64(Float64Array.from(values));
 }

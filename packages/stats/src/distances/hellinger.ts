@@ -5,7 +5,7 @@ import { sharesOf } from './shares.js';
  * than 1 − Σ√(pᵢqᵢ)) keeps small distances accurate.
  *
  * @example
- * hellinger([50, 50], [80, 20]); // ≈ 0.2158
+ * hellinger([50, 50], [80, 20]); // ≈ 0.2265
  */
 export function hellinger(p: ArrayLike<number>, q: ArrayLike<number>): number {
   const [ps, qs] = sharesOf('hellinger(p, q)', p, q);

@@ -1,6 +1,7 @@
 import { explicitBucketIndex } from '../binning/explicit-buckets.js';
 import { quantileEdgesOfSorted } from '../binning/quantile-edges.js';
 import { assertEdges, assertInteger, describe } from '../internal/assert.js';
+import { type Collected, type ColumnKind, collect, type ProfileInput } from './collect.js';
 import { quantilePosition } from './quantile-position.js';
 import {
   type CategoricalFeatureProfile,
@@ -21,8 +22,10 @@ const FN = 'buildProfile(rows, schema)';
  * feature the shares of its most frequent categories (the rest folded into `__other__`); missing
  * counts; the score histogram on the `ml.prediction.score` buckets; the label balance.
  *
- * Missing values are `null`, `undefined`, `NaN` and the empty string. Numeric features accept numbers
- * and numeric strings (as read from CSV); anything else throws a TypeError naming the row and column.
+ * `rows` is an iterable of row objects, or `{ columns }` with one array per column (a Float64Array per
+ * numeric column is the fast path for millions of rows). Missing values are `null`, `undefined`, `NaN` and
+ * the empty string. Numeric features accept finite numbers and numeric strings (as read from CSV);
+ * anything else throws a TypeError naming the row and column.
  *
  * @example
  * const profile = buildProfile(
@@ -31,94 +34,47 @@ const FN = 'buildProfile(rows, schema)';
  * );
  * profile.features.age; // { type: 'numeric', count: 2, knots: [31, …, 45], … }
  */
-export function buildProfile(
-  rows: Iterable<Readonly<Record<string, unknown>>>,
-  schema: ProfileSchema,
-): Profile {
+export function buildProfile(rows: ProfileInput, schema: ProfileSchema): Profile {
   const settings = checkSchema(schema);
-  const names = Object.keys(schema.features);
-  const numeric = names.map((name) => (schema.features[name] === 'numeric' ? ([] as number[]) : null));
-  const categorical = names.map((name) =>
-    schema.features[name] === 'categorical' ? new Map<string, number>() : null,
-  );
-  const missing = new Array<number>(names.length).fill(0);
-  const labels = new Map<string, number>();
-  const scores: number[] = [];
-  let labelMissing = 0;
-  let scoreMissing = 0;
-  let rowCount = 0;
-
-  for (const row of rows) {
-    if (typeof row !== 'object' || row === null) {
-      throw new TypeError(`${FN}: rows[${rowCount}] must be an object, got ${describe(row)}.`);
-    }
-    for (let f = 0; f < names.length; f++) {
-      const name = names[f] as string;
-      const raw = row[name];
-      if (isMissing(raw)) {
-        missing[f]!++;
-        continue;
-      }
-      const values = numeric[f];
-      if (values) values.push(toNumber(raw, rowCount, name));
-      else {
-        const counts = categorical[f] as Map<string, number>;
-        const key = toCategory(raw, rowCount, name);
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-    }
-    if (schema.label !== undefined) {
-      const raw = row[schema.label];
-      if (isMissing(raw)) labelMissing++;
-      else {
-        const key = toCategory(raw, rowCount, schema.label);
-        labels.set(key, (labels.get(key) ?? 0) + 1);
-      }
-    }
-    if (schema.score !== undefined) {
-      const raw = row[schema.score];
-      if (isMissing(raw)) scoreMissing++;
-      else scores.push(toNumber(raw, rowCount, schema.score));
-    }
-    rowCount++;
-  }
-  if (rowCount === 0) throw new RangeError(`${FN}: rows must not be empty.`);
+  const wanted = new Map<string, ColumnKind>(Object.entries(schema.features));
+  if (schema.label !== undefined) wanted.set(schema.label, 'categorical');
+  if (schema.score !== undefined) wanted.set(schema.score, 'numeric');
+  const data = collect(FN, rows, wanted);
+  if (data.rows === 0) throw new RangeError(`${FN}: rows must not be empty.`);
 
   const features: Profile['features'] = {};
-  names.forEach((name, f) => {
-    const values = numeric[f];
-    features[name] = values
-      ? numericProfile(name, values, missing[f] as number, settings)
-      : categoricalProfile(
-          categorical[f] as Map<string, number>,
-          missing[f] as number,
-          settings.maxCategories,
-        );
-  });
-
+  for (const name of Object.keys(schema.features)) {
+    const column = data.columns.get(name) as Collected;
+    features[name] =
+      column.kind === 'numeric'
+        ? numericProfile(name, column.values, column.missing, settings)
+        : categoricalProfile(column.counts, column.missing, settings.maxCategories);
+  }
   const profile: Profile = {
     format: PROFILE_FORMAT,
     version: PROFILE_VERSION,
     createdAt: settings.createdAt,
-    rows: rowCount,
+    rows: data.rows,
     quantileBoundaries: settings.quantileBoundaries,
     features,
   };
-  if (schema.score !== undefined) {
+  const score = schema.score === undefined ? undefined : data.columns.get(schema.score);
+  if (score?.kind === 'numeric') {
     const counts = new Array<number>(settings.scoreBoundaries.length + 1).fill(0);
-    for (const s of scores) counts[explicitBucketIndex(settings.scoreBoundaries, s)]!++;
+    for (const s of score.values) counts[explicitBucketIndex(settings.scoreBoundaries, s)]!++;
     profile.score = {
       boundaries: settings.scoreBoundaries,
-      shares: toShares(counts, scores.length),
-      count: scores.length,
-      missing: scoreMissing,
+      shares: toShares(counts, score.values.length),
+      count: score.values.length,
+      missing: score.missing,
     };
   }
-  if (schema.label !== undefined) {
-    const labelCount = rowCount - labelMissing;
+  const label = schema.label === undefined ? undefined : data.columns.get(schema.label);
+  if (label?.kind === 'categorical') {
+    const count = data.rows - label.missing;
     const classes: Record<string, number> = {};
-    for (const [key, count] of [...labels].sort(byCountThenName)) classes[key] = count / labelCount;
-    profile.label = { classes, count: labelCount, missing: labelMissing };
+    for (const [key, n] of [...label.counts].sort(byCountThenName)) classes[key] = n / count;
+    profile.label = { classes, count, missing: label.missing };
   }
   return profile;
 }
@@ -169,18 +125,16 @@ function checkSchema(schema: ProfileSchema): Settings {
 
 function numericProfile(
   name: string,
-  values: number[],
+  sorted: Float64Array,
   missing: number,
   settings: Settings,
 ): NumericFeatureProfile {
-  const count = values.length;
+  const count = sorted.length;
   if (count === 0) {
     throw new RangeError(`${FN}: numeric feature ${name} has no values in any row; it cannot be profiled.`);
   }
-  const sorted = Float64Array.from(values);
-  sorted.sort();
   const knots = quantileEdgesOfSorted(sorted, settings.quantiles);
-  // Empirical CDF at each knot: share of values ≤ knot (sorted walk, no search per knot).
+  // Empirical CDF at each knot: share of values ≤ knot (one walk over the sorted values).
   const cdf = new Array<number>(knots.length);
   let seen = 0;
   for (let k = 0; k < knots.length; k++) {
@@ -188,12 +142,18 @@ function numericProfile(
     while (seen < count && (sorted[seen] as number) <= knot) seen++;
     cdf[k] = seen / count;
   }
+  // The transform is monotone, so sorted values reach the buckets in order: bucket them in one walk
+  // instead of two binary searches per value.
+  const boundaries = settings.quantileBoundaries;
+  const bucketCounts = new Array<number>(boundaries.length + 1).fill(0);
+  let bucket = 0;
   let sum = 0;
-  const bucketCounts = new Array<number>(settings.quantileBoundaries.length + 1).fill(0);
   for (let i = 0; i < count; i++) {
     const v = sorted[i] as number;
     sum += v;
-    bucketCounts[explicitBucketIndex(settings.quantileBoundaries, quantilePosition(v, knots, cdf))]!++;
+    const t = quantilePosition(v, knots, cdf);
+    while (bucket < boundaries.length && t > (boundaries[bucket] as number)) bucket++;
+    bucketCounts[bucket]!++;
   }
   const mean = sum / count;
   let squares = 0;
@@ -236,31 +196,4 @@ function toShares(counts: number[], total: number): number[] {
 
 function byCountThenName(a: [string, number], b: [string, number]): number {
   return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-}
-
-function isMissing(value: unknown): boolean {
-  return (
-    value === null ||
-    value === undefined ||
-    value === '' ||
-    (typeof value === 'number' && Number.isNaN(value))
-  );
-}
-
-function toNumber(value: unknown, row: number, column: string): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : Number.NaN;
-  if (!Number.isFinite(n)) {
-    throw new TypeError(
-      `${FN}: rows[${row}].${column} must be a finite number or missing, got ${describe(value)}.`,
-    );
-  }
-  return n;
-}
-
-function toCategory(value: unknown, row: number, column: string): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new TypeError(
-    `${FN}: rows[${row}].${column} must be a string, number or boolean, got ${describe(value)}.`,
-  );
 }

@@ -11,7 +11,8 @@ const SUM_TOLERANCE = 1e-6;
  * field, e.g. `validateProfile: features.age.knots[3] must be greater than knots[2] (5), got 2.`
  *
  * @example
- * const profile = validateProfile(JSON.parse(readFileSync('baseline.json', 'utf8')));
+ * const built = buildProfile([{ age: 31 }, { age: 45 }], { features: { age: 'numeric' } });
+ * validateProfile(JSON.parse(JSON.stringify(built))).rows; // 2
  */
 export function validateProfile(json: unknown): Profile {
   const root = object(json, 'profile');

@@ -12,7 +12,7 @@ export interface NullThresholdOptions {
   referenceN?: number;
   /** Bin edges, needed by `wassersteinBinned` only. */
   edges?: ArrayLike<number>;
-  /** Number of simulated windows. Default: 100 / alpha, at least 2 000 and at most 100 000. */
+  /** Number of simulated windows. Default: 100 / alpha, at least 10 000 and at most 100 000. */
   simulations?: number;
   /** Generator seed; the same inputs and seed always give the same threshold. Default 1. */
   seed?: number;
@@ -32,8 +32,10 @@ const cache = new Map<string, Float64Array>();
  *
  * @param referenceShares reference bucket counts or shares (normalised inside).
  * @example
- * nullThreshold('d1', [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 200);    // ≈ 0.25
- * nullThreshold('d1', [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 200000); // ≈ 0.0075
+ * // Two bins with shares 0.3 / 0.7: D1 = 2·|X/n − 0.3| for X ~ Binomial(n, 0.3), whose exact 95 %
+ * // quantile (scipy.stats.binom) is 0.13 at n = 200 and 0.062 at n = 1 000 for shares 0.5 / 0.5.
+ * nullThreshold('d1', [0.3, 0.7], 200, 0.05, { simulations: 200_000 });  // 0.13
+ * nullThreshold('d1', [0.5, 0.5], 1000, 0.05, { simulations: 200_000 }); // 0.062
  */
 export function nullThreshold(
   method: DistanceMethod,
@@ -69,7 +71,7 @@ export function nullDistribution(
   const distance = distanceByName(method, options.edges);
   const total = assertCounts(fn, 'referenceShares', referenceShares);
   assertInteger(fn, 'n', n, 1);
-  const { referenceN = Number.POSITIVE_INFINITY, simulations = 2000, seed = 1 } = options;
+  const { referenceN = Number.POSITIVE_INFINITY, simulations = 10_000, seed = 1 } = options;
   if (referenceN !== Number.POSITIVE_INFINITY) assertInteger(fn, 'options.referenceN', referenceN, 1);
   assertInteger(fn, 'options.simulations', simulations, 100);
   assertInteger(fn, 'options.seed', seed, 0);
@@ -123,5 +125,5 @@ export function nullPValue(observed: number, nullSorted: Float64Array): number {
 }
 
 function defaultSimulations(alpha: number): number {
-  return Math.min(100_000, Math.max(2000, Math.ceil(100 / alpha)));
+  return Math.min(100_000, Math.max(10_000, Math.ceil(100 / alpha)));
 }

@@ -7,7 +7,7 @@ export type Random = () => number;
  *
  * @example
  * const random = createRandom(42);
- * random(); // always the same first value for seed 42
+ * random() === createRandom(42)(); // true
  */
 export function createRandom(seed: number): Random {
   let s = seed >>> 0;
