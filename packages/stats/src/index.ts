@@ -5,6 +5,7 @@ export { type Histogram, histogram } from './binning/histogram.js';
 export { quantileEdges } from './binning/quantile-edges.js';
 // Categories
 export type { CategoryCounts } from './categorical/category-counts.js';
+export { type ChiSquaredResult, chiSquared } from './categorical/chi-squared.js';
 export { lInfinityCategorical } from './categorical/l-infinity-categorical.js';
 export { DISTANCE_METHODS, type DistanceMethod, distanceByName } from './distances/by-name.js';
 // Distances between histograms
@@ -19,6 +20,17 @@ export { totalVariation } from './distances/total-variation.js';
 export { wassersteinBinned } from './distances/wasserstein-binned.js';
 // Shared types
 export type { NumericArray } from './internal/assert.js';
+// Proportions, classification metrics and multiple testing
+export {
+  type ClassificationMetrics,
+  type ClassificationMetricsOptions,
+  type ConfusionCounts,
+  classificationMetrics,
+  type MetricEstimate,
+} from './intervals/classification-metrics.js';
+export { clopperPearson } from './intervals/clopper-pearson.js';
+export type { ProportionInterval } from './intervals/proportion-interval.js';
+export { wilson } from './intervals/wilson.js';
 // Baseline profiles
 export { buildProfile } from './profile/build-profile.js';
 export type { ProfileColumns, ProfileInput } from './profile/collect.js';
@@ -39,6 +51,15 @@ export { validateProfile } from './profile/validate-profile.js';
 export { ksOneSampleSf } from './samples/ks-distribution.js';
 export { ksSamples } from './samples/ks-samples.js';
 export { wassersteinSamples } from './samples/wasserstein-samples.js';
+// Special functions
+export { chiSquaredSurvival } from './special/chi-squared-survival.js';
+export { regularizedBeta } from './special/incomplete-beta.js';
+export { regularizedGammaP, regularizedGammaQ } from './special/incomplete-gamma.js';
+export { inverseRegularizedBeta } from './special/inverse-incomplete-beta.js';
+export { logBeta } from './special/log-beta.js';
+export { logGamma } from './special/log-gamma.js';
+export { normalQuantile } from './special/normal-quantile.js';
+export { benjaminiHochberg } from './testing/benjamini-hochberg.js';
 // Sample-size-aware thresholds
 export {
   type NullThresholdOptions,

@@ -21,6 +21,10 @@ describe('lInfinityCategorical', () => {
     expect(lInfinityCategorical({ a: 1, b: 1 }, { A: 1, B: 1 })).toBe(0.5);
   });
 
+  it('treats category names that exist on Object.prototype as ordinary categories', () => {
+    expect(lInfinityCategorical({ toString: 3, a: 1 }, { a: 4 })).toBe(0.75);
+  });
+
   it('is symmetric, in [0, 1], and 0 for proportional counts', () => {
     const counts = fc.dictionary(
       fc.constantFrom('a', 'b', 'c', 'd', 'e'),

@@ -20,8 +20,9 @@ export function alignCategories(
   let refTotal = 0;
   let curTotal = 0;
   keys.forEach((key, i) => {
-    r[i] = ref[key] ?? 0;
-    c[i] = cur[key] ?? 0;
+    // Own keys only: an inherited name such as "toString" is not a category.
+    r[i] = Object.hasOwn(ref, key) ? (ref[key] as number) : 0;
+    c[i] = Object.hasOwn(cur, key) ? (cur[key] as number) : 0;
     refTotal += r[i] as number;
     curTotal += c[i] as number;
   });
