@@ -3,12 +3,14 @@
  * `ml.feature.quantile` records: the empirical CDF at the profile's knots, linear in between. Values
  * inside the training range land in (0, 1] — the training minimum maps to the share of rows equal to it,
  * never 0, so it is not mistaken for out-of-range by OTel's upper-inclusive (−∞, 0] bucket. Below the
- * minimum the result is ≤ 0 and above the maximum > 1, each offset by the distance in units of the
- * training range, so out-of-range values stay visible and ordered.
+ * minimum the result is exactly 0: OpenTelemetry SDKs drop negative histogram values, and 0 already
+ * lands in the (−∞, 0] bucket that in-range values never reach. Above the maximum it is 1 plus the
+ * distance past the maximum in units of the training range, so far-out values stay visible (a value
+ * ×100 lands far beyond 1).
  *
  * @example
  * quantilePosition(5, [0, 10], [0.5, 1]);   // 0.75
- * quantilePosition(-5, [0, 10], [0.5, 1]);  // -0.5
+ * quantilePosition(-5, [0, 10], [0.5, 1]);  // 0
  * quantilePosition(20, [0, 10], [0.5, 1]);  // 2
  */
 export function quantilePosition(value: number, knots: ArrayLike<number>, cdf: ArrayLike<number>): number {
@@ -16,7 +18,7 @@ export function quantilePosition(value: number, knots: ArrayLike<number>, cdf: A
   const lo = knots[0] as number;
   const hi = knots[last] as number;
   const span = hi - lo || 1;
-  if (value < lo) return -(lo - value) / span;
+  if (value < lo) return 0;
   if (value > hi) return 1 + (value - hi) / span;
   // First knot ≥ value.
   let a = 0;
