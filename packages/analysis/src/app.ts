@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { HTTPException } from 'hono/http-exception';
+import { apiRoutes } from './api/routes.js';
+import { otlpRoutes } from './receive/http.js';
+import type { IngestOptions } from './receive/options.js';
+import type { Store } from './store/index.js';
+
+export interface AppOptions extends Partial<IngestOptions> {
+  store: Store;
+  /** Bearer token the JSON API requires. Default: env `MODELPULSE_API_TOKEN`, else none. */
+  apiToken?: string;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/**
+ * The analysis service as a Hono app: OTLP receiver under /v1, JSON API under /api, health checks.
+ * Every error goes through one path: an HTTPException's own response, or a JSON `{ error }` body.
+ */
+export function createApp({
+  store,
+  ingestToken = process.env.MODELPULSE_INGEST_TOKEN || undefined,
+  apiToken = process.env.MODELPULSE_API_TOKEN || undefined,
+  bodyLimit = 32 * 1024 * 1024,
+  maxInFlight = 16,
+  now = Date.now,
+}: AppOptions): Hono {
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route('/', otlpRoutes(store, { ...(ingestToken ? { ingestToken } : {}), bodyLimit, maxInFlight }));
+  if (apiToken) app.use('/api/*', bearerAuth({ token: apiToken }));
+  app.route('/api', apiRoutes(store, now));
+  app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      return error.res ?? c.json({ error: error.message }, error.status);
+    }
+    console.error(error);
+    return c.json({ error: 'Internal error; see the service log.' }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type ServerType, serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { Store } from './store/index.js';
+
+export interface ServerOptions {
+  /** Default 4318, the OTLP/HTTP port, so SDK exporters reach the embedded service unconfigured. */
+  port?: number;
+  /** Default 127.0.0.1: nothing is exposed beyond the machine unless asked. */
+  host?: string;
+  /** SQLite file; default ./.modelpulse/modelpulse.db. `:memory:` keeps nothing. */
+  dbPath?: string;
+  retentionMs?: number;
+  ingestToken?: string;
+  apiToken?: string;
+  bodyLimit?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** Opens the store and serves the app until `close()`. Retention is applied every ten minutes. */
+export async function startServer({
+  port = 4318,
+  host = '127.0.0.1',
+  dbPath = './.modelpulse/modelpulse.db',
+  retentionMs,
+  ingestToken,
+  apiToken,
+  bodyLimit,
+}: ServerOptions = {}): Promise<RunningServer> {
+  if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
+  const store = Store.open({ path: dbPath, ...(retentionMs ? { retentionMs } : {}) });
+  const app = createApp({
+    store,
+    ...(ingestToken ? { ingestToken } : {}),
+    ...(apiToken ? { apiToken } : {}),
+    ...(bodyLimit ? { bodyLimit } : {}),
+  });
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const prune = setInterval(() => store.prune(Date.now()), 600_000);
+  prune.unref();
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
+    store,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(prune);
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+      }),
+  };
+}

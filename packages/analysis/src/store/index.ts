@@ -1,0 +1,13 @@
+export { Store } from './store.js';
+export type {
+  AttributeMap,
+  CounterAggregate,
+  ExemplarRecord,
+  HistogramAggregate,
+  IngestResult,
+  ModelSummary,
+  OutcomeSpanRecord,
+  PredictionSpanRecord,
+  SeriesQuery,
+  StoreOptions,
+} from './types.js';

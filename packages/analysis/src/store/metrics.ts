@@ -1,0 +1,268 @@
+import type { HistogramPoint, Metric, MetricsRequest, NumberPoint } from '../receive/model.js';
+import { BucketAccumulator, bucketStart } from './aggregate.js';
+import { packFloat64 } from './blob.js';
+import { canonicalAttributes, stringAttribute } from './canonical.js';
+import { ErrorList } from './errors.js';
+import {
+  ATTR_MODEL_NAME,
+  ATTR_MODEL_VERSION,
+  type InstrumentKind,
+  isAnalysisScope,
+  storedKind,
+} from './instruments.js';
+import type { Registry, SeriesGroup } from './registry.js';
+import { instanceOf } from './series-key.js';
+import type { Statements } from './statements.js';
+import { type CounterState, counterStep, type HistogramState, histogramStep } from './temporality.js';
+import type { IngestResult } from './types.js';
+import { counterProblem, histogramProblem } from './validate.js';
+
+export interface MetricsContext {
+  statements: Statements;
+  registry: Registry;
+  bucketMs: number;
+  retentionMs: number;
+}
+
+/** Where the points of one metric go: the parts of the series key shared by all of them. */
+interface MetricScope {
+  group: SeriesGroup;
+  cumulative: boolean;
+}
+
+/**
+ * Applies a decoded ExportMetricsServiceRequest; the caller runs it inside one transaction. Returns the
+ * tallies; throws only when SQLite fails (then the caller rolls back and nothing is applied).
+ */
+export function applyMetrics(
+  ctx: MetricsContext,
+  request: MetricsRequest,
+  receivedAtMs: number,
+): IngestResult {
+  const run = new MetricsRun(ctx, receivedAtMs);
+  for (const rm of request.resourceMetrics) {
+    let resource: string | undefined;
+    let instance = '';
+    for (const sm of rm.scopeMetrics) {
+      if (isAnalysisScope(sm.scope.name)) continue; // loop guard: our own re-emitted results
+      for (const metric of sm.metrics) {
+        const kind = storedKind(metric.name);
+        if (kind === undefined) continue; // not a modelpulse instrument (or one we re-emit): ignored
+        if (resource === undefined) {
+          resource = canonicalAttributes(rm.resource);
+          instance = instanceOf(rm.resource);
+        }
+        run.metric(metric, kind, sm.scope.name, resource, instance);
+      }
+    }
+  }
+  return run.finish();
+}
+
+function changed(map: Map<number, Set<bigint>>, seriesId: number, start: bigint): void {
+  let starts = map.get(seriesId);
+  if (!starts) {
+    starts = new Set();
+    map.set(seriesId, starts);
+  }
+  starts.add(start);
+}
+
+class MetricsRun {
+  accepted = 0;
+  rejected = 0;
+  readonly errors = new ErrorList();
+  readonly #buckets = new BucketAccumulator();
+  /** cumulative streams whose state changed, by series id → start times */
+  readonly #changedHistograms = new Map<number, Set<bigint>>();
+  readonly #changedCounters = new Map<number, Set<bigint>>();
+  readonly #instances = new Map<string, [string, string, string]>();
+  readonly #oldestBucketMs: number;
+  #lastBounds: readonly number[] | null = null;
+  #lastBoundsText = '';
+
+  constructor(
+    readonly ctx: MetricsContext,
+    readonly receivedAtMs: number,
+  ) {
+    this.#oldestBucketMs = receivedAtMs - ctx.retentionMs;
+  }
+
+  #reject(metric: Metric, count: number, problem: string): void {
+    this.rejected += count;
+    if (count > 0) this.errors.add(`${metric.name}: ${problem}`);
+  }
+
+  metric(metric: Metric, kind: InstrumentKind, scope: string, resource: string, instance: string): void {
+    if (metric.type === 'gauge') return; // not recorded by modelpulse: ignored
+    if (metric.type === 'sum' && !metric.monotonic) return; // UpDownCounter: ignored
+    if (metric.type === 'unsupported') {
+      this.#reject(
+        metric,
+        metric.pointCount,
+        `${metric.kind} data points are not supported; record it as an explicit-bucket histogram`,
+      );
+      return;
+    }
+    if (metric.type !== kind) {
+      const expected = kind === 'histogram' ? 'a histogram' : 'a monotonic sum';
+      this.#reject(metric, metric.points.length, `expected ${expected}, got a ${metric.type}`);
+      return;
+    }
+    if (metric.temporality === 'unspecified') {
+      this.#reject(metric, metric.points.length, 'aggregation temporality is unspecified');
+      return;
+    }
+    const at: MetricScope = {
+      group: this.ctx.registry.group(kind, metric.name, scope, resource, instance),
+      cumulative: metric.temporality === 'cumulative',
+    };
+    if (metric.type === 'histogram') {
+      for (const point of metric.points) this.#histogram(metric, at, point);
+    } else {
+      for (const point of metric.points) this.#counter(metric, at, point);
+    }
+  }
+
+  /** Text equal for equal bounds; consecutive points nearly always share them, so it is cached. */
+  #boundsText(bounds: readonly number[] | null): string {
+    if (bounds === null) return '-';
+    const last = this.#lastBounds;
+    if (last !== null && last.length === bounds.length) {
+      let same = true;
+      for (let i = 0; i < bounds.length && same; i++) same = last[i] === bounds[i];
+      if (same) return this.#lastBoundsText;
+    }
+    this.#lastBounds = bounds;
+    this.#lastBoundsText = bounds.join(',');
+    return this.#lastBoundsText;
+  }
+
+  /**
+   * Model and version of a point (registering its instance as seen), or undefined when it has no model
+   * name: then it is rejected.
+   */
+  #model(metric: Metric, at: MetricScope, point: HistogramPoint | NumberPoint): [string, string] | undefined {
+    const model = stringAttribute(point.attributes, ATTR_MODEL_NAME);
+    if (model === undefined || model === '') {
+      this.#reject(metric, 1, `point without ${ATTR_MODEL_NAME}`);
+      return undefined;
+    }
+    const version = stringAttribute(point.attributes, ATTR_MODEL_VERSION) ?? '';
+    this.accepted++;
+    const { instance } = at.group;
+    const liveness = `${model}\0${version}\0${instance}`;
+    if (!this.#instances.has(liveness)) this.#instances.set(liveness, [model, version, instance]);
+    return [model, version];
+  }
+
+  #histogram(metric: Metric, at: MetricScope, point: HistogramPoint): void {
+    const problem = histogramProblem(point);
+    if (problem) {
+      this.#reject(metric, 1, problem);
+      return;
+    }
+    const mv = this.#model(metric, at, point);
+    if (mv === undefined) return;
+    const bucketMs = bucketStart(point.timeUnixNano, this.ctx.bucketMs);
+    // A delta point older than retention has nothing left to do (not even a dedupe key to check).
+    if (!at.cumulative && bucketMs < this.#oldestBucketMs) return;
+    const bounds = point.counts.length === 0 ? null : point.bounds;
+    const seriesId = this.ctx.registry.seriesId(
+      at.group,
+      mv[0],
+      mv[1],
+      point.attributes,
+      bounds,
+      this.#boundsText(bounds),
+    );
+    const sum = point.sum ?? 0;
+    if (at.cumulative) {
+      const streams = this.ctx.registry.histogramStreams(seriesId);
+      const start = point.startTimeUnixNano;
+      const step = histogramStep(streams.get(start), {
+        startNs: start,
+        timeNs: point.timeUnixNano,
+        count: point.count,
+        sum,
+        counts: point.counts,
+      });
+      if (step.delta === null) return; // retry or out-of-order duplicate
+      streams.set(start, step.next);
+      changed(this.#changedHistograms, seriesId, start);
+      if (bucketMs < this.#oldestBucketMs) return; // older than retention: state only
+      this.#buckets.addHistogram(seriesId, bucketMs, step.delta.count, step.delta.sum, step.delta.counts);
+    } else {
+      if (!this.#firstDelta(seriesId, point)) return;
+      this.#buckets.addHistogram(seriesId, bucketMs, point.count, sum, point.counts);
+    }
+  }
+
+  #counter(metric: Metric, at: MetricScope, point: NumberPoint): void {
+    const problem = counterProblem(point);
+    if (problem) {
+      this.#reject(metric, 1, problem);
+      return;
+    }
+    const mv = this.#model(metric, at, point);
+    if (mv === undefined) return;
+    const bucketMs = bucketStart(point.timeUnixNano, this.ctx.bucketMs);
+    if (!at.cumulative && bucketMs < this.#oldestBucketMs) return;
+    const seriesId = this.ctx.registry.seriesId(at.group, mv[0], mv[1], point.attributes, null, '-');
+    if (at.cumulative) {
+      const streams = this.ctx.registry.counterStreams(seriesId);
+      const start = point.startTimeUnixNano;
+      const step = counterStep(streams.get(start), {
+        startNs: start,
+        timeNs: point.timeUnixNano,
+        value: point.value,
+      });
+      if (step.delta === null) return;
+      streams.set(start, step.next);
+      changed(this.#changedCounters, seriesId, start);
+      if (bucketMs < this.#oldestBucketMs) return;
+      this.#buckets.addCounter(seriesId, bucketMs, step.delta);
+    } else {
+      if (!this.#firstDelta(seriesId, point)) return;
+      this.#buckets.addCounter(seriesId, bucketMs, point.value);
+    }
+  }
+
+  /** Records a delta point's identity; false when it was applied before (a retried delta export). */
+  #firstDelta(seriesId: number, point: HistogramPoint | NumberPoint): boolean {
+    return (
+      this.ctx.statements.markDelta.run(seriesId, point.startTimeUnixNano, point.timeUnixNano).changes > 0
+    );
+  }
+
+  finish(): IngestResult {
+    const { statements } = this.ctx;
+    for (const b of this.#buckets.entries()) {
+      statements.upsertBucket.run(
+        b.seriesId,
+        b.bucketMs,
+        b.count,
+        b.sum,
+        b.counts ? packFloat64(b.counts) : null,
+      );
+    }
+    for (const [seriesId, starts] of this.#changedHistograms) {
+      const streams = this.ctx.registry.histogramStreams(seriesId);
+      for (const start of starts) {
+        const s = streams.get(start) as HistogramState;
+        statements.upsertCumulative.run(seriesId, start, s.timeNs, s.count, s.sum, packFloat64(s.counts));
+      }
+    }
+    for (const [seriesId, starts] of this.#changedCounters) {
+      const streams = this.ctx.registry.counterStreams(seriesId);
+      for (const start of starts) {
+        const s = streams.get(start) as CounterState;
+        statements.upsertCumulative.run(seriesId, start, s.timeNs, 0, s.value, null);
+      }
+    }
+    for (const [model, version, instance] of this.#instances.values()) {
+      statements.touchInstance.run(model, version, instance, this.receivedAtMs);
+    }
+    return { accepted: this.accepted, rejected: this.rejected, errors: this.errors.list() };
+  }
+}

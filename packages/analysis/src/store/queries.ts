@@ -1,0 +1,206 @@
+import type Database from 'better-sqlite3';
+import { unpackFloat64 } from './blob.js';
+import { attributeMap } from './canonical.js';
+import type {
+  CounterAggregate,
+  ExemplarRecord,
+  HistogramAggregate,
+  ModelSummary,
+  OutcomeSpanRecord,
+  PredictionSpanRecord,
+  SeriesQuery,
+} from './types.js';
+
+interface BucketRow {
+  attributes: string;
+  bounds: Buffer | null;
+  count: number;
+  sum: number;
+  counts: Buffer | null;
+}
+
+interface PredictionRow {
+  model: string;
+  version: string;
+  prediction_id: string;
+  score: number | null;
+  label: string | null;
+  trace_id: string;
+  span_id: string;
+  time_ms: number;
+}
+
+interface OutcomeRow {
+  model: string;
+  version: string;
+  prediction_id: string;
+  outcome_label: string;
+  predicted_label: string | null;
+  score: number | null;
+  holdout: number | null;
+  trace_id: string;
+  span_id: string;
+  time_ms: number;
+}
+
+const SERIES_BUCKETS = `
+  SELECT s.attributes, s.bounds, b.count, b.sum, b.counts
+  FROM series s JOIN buckets b ON b.series_id = s.id
+  WHERE s.model = ? AND s.instrument = ? AND s.kind = ? AND b.bucket_ms >= ? AND b.bucket_ms < ?`;
+
+/** The read side of the store: merges series (instances, scopes) and time buckets into answers. */
+export class Queries {
+  readonly #seriesBuckets;
+  readonly #seriesBucketsOfVersion;
+  readonly #instances;
+  readonly #predictions;
+  readonly #outcomes;
+  readonly #exemplars;
+  readonly #exemplarsOfVersion;
+
+  constructor(db: Database.Database) {
+    this.#seriesBuckets = db.prepare<[string, string, string, number, number], BucketRow>(SERIES_BUCKETS);
+    this.#seriesBucketsOfVersion = db.prepare<[string, string, string, number, number, string], BucketRow>(
+      `${SERIES_BUCKETS} AND s.version = ?`,
+    );
+    this.#instances = db.prepare<
+      [],
+      { model: string; version: string; instance: string; last_seen_ms: number }
+    >('SELECT model, version, instance, last_seen_ms FROM instances ORDER BY model, version, instance');
+    this.#predictions = db.prepare<[string, string], PredictionRow>(
+      `SELECT model, version, prediction_id, score, label, trace_id, span_id, time_ms FROM predictions
+       WHERE model = ? AND prediction_id IN (SELECT value FROM json_each(?))
+       ORDER BY time_ms, prediction_id`,
+    );
+    this.#outcomes = db.prepare<[string, number, number], OutcomeRow>(
+      `SELECT model, version, prediction_id, outcome_label, predicted_label, score, holdout, trace_id, span_id, time_ms
+       FROM outcomes WHERE model = ? AND time_ms >= ? AND time_ms < ? ORDER BY time_ms, prediction_id`,
+    );
+    const exemplars = `SELECT score_bucket, trace_id, span_id, time_ms FROM exemplars
+       WHERE model = ? AND time_bucket_ms >= ? AND time_bucket_ms < ?`;
+    const order = ' ORDER BY time_bucket_ms, score_bucket, priority, trace_id, span_id';
+    type ExemplarRow = { score_bucket: number; trace_id: string; span_id: string; time_ms: number };
+    this.#exemplars = db.prepare<[string, number, number], ExemplarRow>(exemplars + order);
+    this.#exemplarsOfVersion = db.prepare<[string, number, number, string], ExemplarRow>(
+      `${exemplars} AND version = ?${order}`,
+    );
+  }
+
+  models(): ModelSummary[] {
+    const out: ModelSummary[] = [];
+    for (const row of this.#instances.all()) {
+      let model = out.at(-1);
+      if (model?.name !== row.model) {
+        model = { name: row.model, versions: [] };
+        out.push(model);
+      }
+      let version = model.versions.at(-1);
+      if (version?.version !== row.version) {
+        version = { version: row.version, instances: [], lastSeenMs: row.last_seen_ms };
+        model.versions.push(version);
+      }
+      version.instances.push(row.instance);
+      version.lastSeenMs = Math.max(version.lastSeenMs, row.last_seen_ms);
+    }
+    return out;
+  }
+
+  #rows(q: SeriesQuery, kind: 'histogram' | 'sum'): BucketRow[] {
+    return q.version === undefined
+      ? this.#seriesBuckets.all(q.model, q.instrument, kind, q.fromMs, q.toMs)
+      : this.#seriesBucketsOfVersion.all(q.model, q.instrument, kind, q.fromMs, q.toMs, q.version);
+  }
+
+  /**
+   * Histogram deltas summed over the time buckets in [fromMs, toMs) and over every series with the same
+   * point attributes and bounds (instances, scopes). Series with other bounds stay separate entries.
+   */
+  histograms(q: SeriesQuery): HistogramAggregate[] {
+    const groups = new Map<
+      string,
+      { attributes: string; bounds: number[]; count: number; sum: number; counts: number[] }
+    >();
+    for (const row of this.#rows(q, 'histogram')) {
+      const key = `${row.attributes}${row.bounds === null ? '-' : `b${row.bounds.toString('hex')}`}`;
+      let g = groups.get(key);
+      const counts = unpackFloat64(row.counts);
+      if (!g) {
+        g = {
+          attributes: row.attributes,
+          bounds: unpackFloat64(row.bounds),
+          count: 0,
+          sum: 0,
+          counts: new Array<number>(counts.length).fill(0),
+        };
+        groups.set(key, g);
+      }
+      g.count += row.count;
+      g.sum += row.sum;
+      for (let i = 0; i < counts.length && i < g.counts.length; i++)
+        g.counts[i] = (g.counts[i] as number) + (counts[i] as number);
+    }
+    return [...groups.keys()]
+      .sort()
+      .map((key) => groups.get(key)!)
+      .map((g) => ({
+        attributes: attributeMap(g.attributes),
+        count: g.count,
+        sum: g.sum,
+        bounds: g.bounds,
+        counts: g.counts,
+      }));
+  }
+
+  /** Counter increases summed over the time buckets in [fromMs, toMs) and over series with equal attributes. */
+  counters(q: SeriesQuery): CounterAggregate[] {
+    const groups = new Map<string, number>();
+    for (const row of this.#rows(q, 'sum'))
+      groups.set(row.attributes, (groups.get(row.attributes) ?? 0) + row.sum);
+    return [...groups.keys()]
+      .sort()
+      .map((key) => ({ attributes: attributeMap(key), value: groups.get(key)! }));
+  }
+
+  predictionSpans(q: { model: string; ids: readonly string[] }): PredictionSpanRecord[] {
+    if (q.ids.length === 0) return [];
+    return this.#predictions.all(q.model, JSON.stringify(q.ids)).map((r) => ({
+      model: r.model,
+      version: r.version,
+      predictionId: r.prediction_id,
+      score: r.score,
+      label: r.label,
+      traceId: r.trace_id,
+      spanId: r.span_id,
+      timeMs: r.time_ms,
+    }));
+  }
+
+  outcomeSpans(q: { model: string; fromMs: number; toMs: number }): OutcomeSpanRecord[] {
+    return this.#outcomes.all(q.model, q.fromMs, q.toMs).map((r) => ({
+      model: r.model,
+      version: r.version,
+      predictionId: r.prediction_id,
+      outcomeLabel: r.outcome_label,
+      predictedLabel: r.predicted_label,
+      score: r.score,
+      holdout: r.holdout === null ? null : r.holdout !== 0,
+      traceId: r.trace_id,
+      spanId: r.span_id,
+      timeMs: r.time_ms,
+    }));
+  }
+
+  /** Reservoir contents of the time buckets in [fromMs, toMs), by time bucket, score bucket, priority. */
+  exemplars(q: { model: string; version?: string; fromMs: number; toMs: number }): ExemplarRecord[] {
+    const rows =
+      q.version === undefined
+        ? this.#exemplars.all(q.model, q.fromMs, q.toMs)
+        : this.#exemplarsOfVersion.all(q.model, q.fromMs, q.toMs, q.version);
+    return rows.map((r) => ({
+      scoreBucket: r.score_bucket,
+      traceId: r.trace_id,
+      spanId: r.span_id,
+      timeMs: r.time_ms,
+    }));
+  }
+}

@@ -1,0 +1,190 @@
+import type { Attributes } from '../receive/model.js';
+import { packFloat64, unpackFloat64 } from './blob.js';
+import { canonicalAttributes } from './canonical.js';
+import type { InstrumentKind } from './instruments.js';
+import { type SeriesIdentity, seriesKey } from './series-key.js';
+import type { Statements } from './statements.js';
+import type { CounterState, HistogramState } from './temporality.js';
+
+/**
+ * A node of the attribute trie: one level per attribute in the order the exporter wrote them, keyed by
+ * attribute key then value. Walking it costs a few short-string lookups, where canonicalising the
+ * attributes and hashing the result costs a sort and a long string per point.
+ */
+interface TrieNode {
+  next: Map<string, Map<unknown, TrieNode>> | undefined;
+  /** canonical attributes of the path and series ids by bounds text, once reached */
+  leaf: { attributes: string; ids: Map<string, number> } | undefined;
+}
+
+/** The parts of a series key shared by all points of one metric in one resource and scope. */
+export interface SeriesGroup {
+  kind: InstrumentKind;
+  instrument: string;
+  scope: string;
+  resource: string;
+  instance: string;
+  trie: TrieNode;
+  /** leaves of attribute sets with list or map values (not used by modelpulse), by canonical text */
+  complex: Map<string, Leaf>;
+}
+
+type Leaf = NonNullable<TrieNode['leaf']>;
+
+function leafOf(group: SeriesGroup, attributes: Attributes): Leaf {
+  let node = group.trie;
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value !== null && typeof value === 'object') {
+      const canonical = canonicalAttributes(attributes);
+      let leaf = group.complex.get(canonical);
+      if (!leaf) {
+        leaf = { attributes: canonical, ids: new Map() };
+        group.complex.set(canonical, leaf);
+      }
+      return leaf;
+    }
+    node.next ??= new Map();
+    let byValue = node.next.get(key);
+    if (!byValue) {
+      byValue = new Map();
+      node.next.set(key, byValue);
+    }
+    let child = byValue.get(value);
+    if (!child) {
+      child = { next: undefined, leaf: undefined };
+      byValue.set(value, child);
+    }
+    node = child;
+  }
+  node.leaf ??= { attributes: canonicalAttributes(attributes), ids: new Map() };
+  return node.leaf;
+}
+
+/**
+ * Read-through caches of the series ids and of the cumulative stream states. They are only a copy of what
+ * is committed: the store clears them when a transaction fails or rows are pruned.
+ */
+export class Registry {
+  readonly #groups = new Map<string, SeriesGroup>();
+  readonly #histograms = new Map<number, Map<bigint, HistogramState>>();
+  readonly #counters = new Map<number, Map<bigint, CounterState>>();
+  readonly #statements: Statements;
+
+  constructor(statements: Statements) {
+    this.#statements = statements;
+  }
+
+  clear(): void {
+    this.#groups.clear();
+    this.#histograms.clear();
+    this.#counters.clear();
+  }
+
+  group(
+    kind: InstrumentKind,
+    instrument: string,
+    scope: string,
+    resource: string,
+    instance: string,
+  ): SeriesGroup {
+    const key = JSON.stringify([kind, instrument, scope]) + resource;
+    let group = this.#groups.get(key);
+    if (!group) {
+      group = {
+        kind,
+        instrument,
+        scope,
+        resource,
+        instance,
+        trie: { next: undefined, leaf: undefined },
+        complex: new Map(),
+      };
+      this.#groups.set(key, group);
+    }
+    return group;
+  }
+
+  /**
+   * The id of a series, created on first sight (inside the caller's transaction). `boundsText` is any text
+   * equal for equal bounds (the caller caches it); the stored key uses the bounds themselves.
+   */
+  seriesId(
+    group: SeriesGroup,
+    model: string,
+    version: string,
+    pointAttributes: Attributes,
+    bounds: readonly number[] | null,
+    boundsText: string,
+  ): number {
+    const leaf = leafOf(group, pointAttributes);
+    const cached = leaf.ids.get(boundsText);
+    if (cached !== undefined) return cached;
+    const { attributes } = leaf;
+    const identity: SeriesIdentity = {
+      kind: group.kind,
+      instrument: group.instrument,
+      model,
+      version,
+      scope: group.scope,
+      resource: group.resource,
+      attributes,
+      bounds,
+    };
+    const key = seriesKey(identity);
+    let id = this.#statements.seriesId.get(key)?.id;
+    if (id === undefined) {
+      id = (
+        this.#statements.insertSeries.get(
+          key,
+          identity.kind,
+          identity.instrument,
+          model,
+          version,
+          identity.scope,
+          identity.resource,
+          group.instance,
+          attributes,
+          bounds === null ? null : packFloat64(bounds),
+        ) as { id: number }
+      ).id;
+      // A new series has no cumulative state yet: skip the lookups.
+      this.#histograms.set(id, new Map());
+      this.#counters.set(id, new Map());
+    }
+    leaf.ids.set(boundsText, id);
+    return id;
+  }
+
+  /** Cumulative histogram states of a series, by start time. */
+  histogramStreams(seriesId: number): Map<bigint, HistogramState> {
+    let streams = this.#histograms.get(seriesId);
+    if (!streams) {
+      streams = new Map();
+      for (const row of this.#statements.cumulativeOf.all(seriesId)) {
+        streams.set(row.start_ns, {
+          startNs: row.start_ns,
+          timeNs: row.time_ns,
+          count: row.count,
+          sum: row.sum,
+          counts: unpackFloat64(row.counts),
+        });
+      }
+      this.#histograms.set(seriesId, streams);
+    }
+    return streams;
+  }
+
+  /** Cumulative counter states of a series, by start time (the value is stored in `sum`). */
+  counterStreams(seriesId: number): Map<bigint, CounterState> {
+    let streams = this.#counters.get(seriesId);
+    if (!streams) {
+      streams = new Map();
+      for (const row of this.#statements.cumulativeOf.all(seriesId)) {
+        streams.set(row.start_ns, { startNs: row.start_ns, timeNs: row.time_ns, value: row.sum });
+      }
+      this.#counters.set(seriesId, streams);
+    }
+    return streams;
+  }
+}

@@ -1,0 +1,155 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The schema, versioned by `PRAGMA user_version`: migration i takes a database from version i to i + 1.
+ * Append migrations, never edit a shipped one.
+ *
+ * - `meta`: settings fixed for the life of the file (`bucket_ms`).
+ * - `series`: one row per series key (see series-key.ts) with its parts, for queries.
+ * - `buckets`: the summed deltas per (series, time bucket); histogram bucket counts as a packed float64 BLOB.
+ * - `cumulative`: the last applied point per (series, start time) of cumulative streams.
+ * - `delta_applied`: (series, start, time) of every applied delta point, to drop retried exports.
+ * - `instances`: liveness per model / version / instance, for `models()`.
+ * - `predictions`, `outcomes`: holdout prediction spans and outcome spans, by (model, prediction id).
+ * - `exemplars`: the bounded trace-id reservoirs.
+ * Nanosecond times are INTEGER (signed 64 bit, enough until 2262).
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+  CREATE TABLE series (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    instrument TEXT NOT NULL,
+    model TEXT NOT NULL,
+    version TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    instance TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    bounds BLOB
+  ) STRICT;
+  CREATE INDEX series_by_model ON series (model, instrument, version);
+  CREATE TABLE buckets (
+    series_id INTEGER NOT NULL,
+    bucket_ms INTEGER NOT NULL,
+    count REAL NOT NULL,
+    sum REAL NOT NULL,
+    counts BLOB,
+    PRIMARY KEY (series_id, bucket_ms)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX buckets_by_time ON buckets (bucket_ms);
+  CREATE TABLE cumulative (
+    series_id INTEGER NOT NULL,
+    start_ns INTEGER NOT NULL,
+    time_ns INTEGER NOT NULL,
+    count REAL NOT NULL,
+    sum REAL NOT NULL,
+    counts BLOB,
+    PRIMARY KEY (series_id, start_ns)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX cumulative_by_time ON cumulative (time_ns);
+  CREATE TABLE delta_applied (
+    series_id INTEGER NOT NULL,
+    start_ns INTEGER NOT NULL,
+    time_ns INTEGER NOT NULL,
+    PRIMARY KEY (series_id, start_ns, time_ns)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX delta_applied_by_time ON delta_applied (time_ns);
+  CREATE TABLE instances (
+    model TEXT NOT NULL,
+    version TEXT NOT NULL,
+    instance TEXT NOT NULL,
+    last_seen_ms INTEGER NOT NULL,
+    PRIMARY KEY (model, version, instance)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE predictions (
+    model TEXT NOT NULL,
+    prediction_id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    score REAL,
+    label TEXT,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    time_ms INTEGER NOT NULL,
+    PRIMARY KEY (model, prediction_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX predictions_by_time ON predictions (time_ms);
+  CREATE TABLE outcomes (
+    model TEXT NOT NULL,
+    prediction_id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    outcome_label TEXT NOT NULL,
+    predicted_label TEXT,
+    score REAL,
+    holdout INTEGER,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    time_ms INTEGER NOT NULL,
+    PRIMARY KEY (model, prediction_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX outcomes_by_time ON outcomes (model, time_ms);
+  CREATE TABLE exemplars (
+    model TEXT NOT NULL,
+    version TEXT NOT NULL,
+    time_bucket_ms INTEGER NOT NULL,
+    score_bucket INTEGER NOT NULL,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    priority REAL NOT NULL,
+    time_ms INTEGER NOT NULL,
+    PRIMARY KEY (model, version, time_bucket_ms, score_bucket, trace_id, span_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX exemplars_by_time ON exemplars (time_bucket_ms);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Journal and durability settings; see StoreOptions.synchronous for the choice of NORMAL. */
+export function configure(db: Database.Database, synchronous: 'normal' | 'full'): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('temp_store = MEMORY');
+}
+
+/** Brings the schema to SCHEMA_VERSION, in one transaction. */
+export function migrate(db: Database.Database, path: string): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `The store at ${path} has schema version ${current}, newer than this modelpulse understands (${SCHEMA_VERSION}); upgrade modelpulse.`,
+    );
+  }
+  if (current === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/** The bucket width the file was created with; records `requested` (or the default) on a new file. */
+export function settleBucketMs(
+  db: Database.Database,
+  path: string,
+  requested: number | undefined,
+  fallback: number,
+): number {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'bucket_ms'").get() as
+    | { value: string }
+    | undefined;
+  if (row === undefined) {
+    const bucketMs = requested ?? fallback;
+    db.prepare("INSERT INTO meta (key, value) VALUES ('bucket_ms', ?)").run(String(bucketMs));
+    return bucketMs;
+  }
+  const stored = Number(row.value);
+  if (requested !== undefined && requested !== stored) {
+    throw new Error(
+      `The store at ${path} was created with bucketMs ${stored}; opening it with bucketMs ${requested} would mix bucket widths.`,
+    );
+  }
+  return stored;
+}

@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+import { addPacked } from './blob.js';
+
+/**
+ * Every statement the store runs, prepared once per connection.
+ * @internal (its inferred type names better-sqlite3 internals that declarations cannot reference)
+ */
+export function prepareStatements(db: Database.Database) {
+  const p = <P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> =>
+    db.prepare<P, R>(sql) as Database.Statement<P, R>;
+  db.function('mp_add_counts', { deterministic: true }, (a: unknown, b: unknown) =>
+    addPacked(a as Uint8Array | null, b as Uint8Array | null),
+  );
+  return {
+    seriesId: p<[string], { id: number }>('SELECT id FROM series WHERE key = ?'),
+    insertSeries: p<
+      [string, string, string, string, string, string, string, string, string, Buffer | null],
+      { id: number }
+    >(
+      `INSERT INTO series (key, kind, instrument, model, version, scope, resource, instance, attributes, bounds)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    ),
+    upsertBucket: p<[number, number, number, number, Buffer | null]>(
+      `INSERT INTO buckets (series_id, bucket_ms, count, sum, counts) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (series_id, bucket_ms) DO UPDATE SET
+         count = count + excluded.count,
+         sum = sum + excluded.sum,
+         counts = mp_add_counts(counts, excluded.counts)`,
+    ),
+    cumulativeOf: p<
+      [number],
+      { start_ns: bigint; time_ns: bigint; count: number; sum: number; counts: Buffer | null }
+    >('SELECT start_ns, time_ns, count, sum, counts FROM cumulative WHERE series_id = ?').safeIntegers(true),
+    upsertCumulative: p<[number, bigint, bigint, number, number, Buffer | null]>(
+      `INSERT INTO cumulative (series_id, start_ns, time_ns, count, sum, counts) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (series_id, start_ns) DO UPDATE SET
+         time_ns = excluded.time_ns, count = excluded.count, sum = excluded.sum, counts = excluded.counts`,
+    ),
+    markDelta: p<[number, bigint, bigint]>(
+      'INSERT OR IGNORE INTO delta_applied (series_id, start_ns, time_ns) VALUES (?, ?, ?)',
+    ),
+    touchInstance: p<[string, string, string, number]>(
+      `INSERT INTO instances (model, version, instance, last_seen_ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (model, version, instance) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)`,
+    ),
+    // Of two spans with one prediction id the earliest is kept, of two outcomes the latest (a correction);
+    // ties break on the ids, so the result does not depend on arrival order.
+    upsertPrediction: p<[string, string, string, number | null, string | null, string, string, number]>(
+      `INSERT INTO predictions (model, prediction_id, version, score, label, trace_id, span_id, time_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (model, prediction_id) DO UPDATE SET
+         version = excluded.version, score = excluded.score, label = excluded.label,
+         trace_id = excluded.trace_id, span_id = excluded.span_id, time_ms = excluded.time_ms
+       WHERE (excluded.time_ms, excluded.trace_id, excluded.span_id)
+           < (predictions.time_ms, predictions.trace_id, predictions.span_id)`,
+    ),
+    upsertOutcome: p<
+      [string, string, string, string, string | null, number | null, number | null, string, string, number]
+    >(
+      `INSERT INTO outcomes (model, prediction_id, version, outcome_label, predicted_label, score, holdout,
+         trace_id, span_id, time_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (model, prediction_id) DO UPDATE SET
+         version = excluded.version, outcome_label = excluded.outcome_label,
+         predicted_label = excluded.predicted_label, score = excluded.score, holdout = excluded.holdout,
+         trace_id = excluded.trace_id, span_id = excluded.span_id, time_ms = excluded.time_ms
+       WHERE (excluded.time_ms, excluded.trace_id, excluded.span_id)
+           > (outcomes.time_ms, outcomes.trace_id, outcomes.span_id)`,
+    ),
+    reservoir: p<
+      [string, string, number, number],
+      { trace_id: string; span_id: string; priority: number; time_ms: number }
+    >(
+      `SELECT trace_id, span_id, priority, time_ms FROM exemplars
+       WHERE model = ? AND version = ? AND time_bucket_ms = ? AND score_bucket = ?`,
+    ),
+    insertExemplar: p<[string, string, number, number, string, string, number, number]>(
+      `INSERT OR IGNORE INTO exemplars (model, version, time_bucket_ms, score_bucket, trace_id, span_id, priority, time_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    deleteExemplar: p<[string, string, number, number, string, string]>(
+      `DELETE FROM exemplars
+       WHERE model = ? AND version = ? AND time_bucket_ms = ? AND score_bucket = ? AND trace_id = ? AND span_id = ?`,
+    ),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createModelMonitor } from '@modelpulse/otel';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, describe, expect, it } from 'vitest';
+import { replay } from '../src/cli/replay.js';
+import { Store } from '../src/store/index.js';
+import { startCapture } from './otlp-capture.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'modelpulse-replay-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('modelpulse replay', () => {
+  it('ingests a file-exporter JSON-lines file, reports a bad line by number and keeps the rest', async () => {
+    // Lines as the Collector's file exporter writes them: one OTLP/JSON export request per line.
+    const capture = await startCapture();
+    const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${capture.url}/v1/metrics` }), exportIntervalMillis: 3_600_000 });
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${capture.url}/v1/traces` }))] });
+    const monitor = createModelMonitor({ model: { name: 'loan-rejection', version: '3' }, meter: meterProvider.getMeter('m'), tracer: tracerProvider.getTracer('t') });
+    const predict = monitor.wrap((score: number) => ({ score, label: 'approve', holdout: false }));
+    predict(0.25);
+    predict(0.75);
+    await reader.forceFlush();
+    predict(0.5);
+    await reader.forceFlush();
+    await tracerProvider.forceFlush();
+    await Promise.all([meterProvider.shutdown(), tracerProvider.shutdown()]);
+    await capture.close();
+    const lines = capture.received.map((r) => new TextDecoder().decode(r.body));
+    expect(lines.every((l) => !l.includes('\n'))).toBe(true);
+    const file = join(dir, 'otlp.jsonl');
+    writeFileSync(file, `${lines[0]}\n{"resourceMetrics": [ broken\n\n${lines.slice(1).join('\n')}\n`);
+
+    const progress = new PassThrough();
+    let shown = '';
+    progress.on('data', (chunk: Buffer) => (shown += chunk.toString()));
+    const db = join(dir, 'replay.db');
+    const summary = await replay(file, db, progress);
+
+    expect(summary.failedLines).toBe(1);
+    expect(summary.errors[0]).toMatch(/^line 2: /);
+    expect(summary.spans.accepted).toBe(3);
+    expect(shown).toMatch(/replay: 100 %/);
+    const store = Store.open({ path: db });
+    try {
+      const [series] = store.histograms({ model: 'loan-rejection', instrument: 'ml.prediction.score', fromMs: 0, toMs: Date.now() + 60_000 });
+      expect(series?.count).toBe(3);
+      expect(series?.sum).toBe(1.5);
+    } finally {
+      store.close();
+    }
+  });
+});
