@@ -19,10 +19,19 @@ describe('modelpulse replay', () => {
   it('ingests a file-exporter JSON-lines file, reports a bad line by number and keeps the rest', async () => {
     // Lines as the Collector's file exporter writes them: one OTLP/JSON export request per line.
     const capture = await startCapture();
-    const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${capture.url}/v1/metrics` }), exportIntervalMillis: 3_600_000 });
+    const reader = new PeriodicExportingMetricReader({
+      exporter: new OTLPMetricExporter({ url: `${capture.url}/v1/metrics` }),
+      exportIntervalMillis: 3_600_000,
+    });
     const meterProvider = new MeterProvider({ readers: [reader] });
-    const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${capture.url}/v1/traces` }))] });
-    const monitor = createModelMonitor({ model: { name: 'loan-rejection', version: '3' }, meter: meterProvider.getMeter('m'), tracer: tracerProvider.getTracer('t') });
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${capture.url}/v1/traces` }))],
+    });
+    const monitor = createModelMonitor({
+      model: { name: 'loan-rejection', version: '3' },
+      meter: meterProvider.getMeter('m'),
+      tracer: tracerProvider.getTracer('t'),
+    });
     const predict = monitor.wrap((score: number) => ({ score, label: 'approve', holdout: false }));
     predict(0.25);
     predict(0.75);
@@ -49,7 +58,12 @@ describe('modelpulse replay', () => {
     expect(shown).toMatch(/replay: 100 %/);
     const store = Store.open({ path: db });
     try {
-      const [series] = store.histograms({ model: 'loan-rejection', instrument: 'ml.prediction.score', fromMs: 0, toMs: Date.now() + 60_000 });
+      const [series] = store.histograms({
+        model: 'loan-rejection',
+        instrument: 'ml.prediction.score',
+        fromMs: 0,
+        toMs: Date.now() + 60_000,
+      });
       expect(series?.count).toBe(3);
       expect(series?.sum).toBe(1.5);
     } finally {
