@@ -13,6 +13,9 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 
+/** The model attributes every metric and span of the test monitors carries. */
+export const MODEL = { 'ml.model.name': 'loan-rejection', 'ml.model.version': '3' };
+
 /** A plain, comparable view of one exported data point. */
 export interface Point {
   attributes: Attributes;

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createModelMonitor, type ModelMonitor } from '../src/index.js';
-import { bucketCounts, createHarness, metric } from './harness.js';
+import { bucketCounts, createHarness, MODEL, metric } from './harness.js';
 import { profile } from './profile.js';
 
-const MODEL = { 'ml.model.name': 'loan-rejection', 'ml.model.version': '3' };
 const UNIT = Array.from({ length: 21 }, (_, k) => k / 20);
 let h: ReturnType<typeof createHarness>;
 let monitor: ModelMonitor;

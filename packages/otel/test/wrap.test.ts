@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createModelMonitor, type ModelMonitor } from '../src/index.js';
-import { createHarness, metric } from './harness.js';
+import { createHarness, MODEL, metric } from './harness.js';
 import { profile } from './profile.js';
 
-const MODEL = { 'ml.model.name': 'loan-rejection', 'ml.model.version': '3' };
 let h: ReturnType<typeof createHarness>;
 let monitor: ModelMonitor;
 

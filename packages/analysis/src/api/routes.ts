@@ -9,27 +9,22 @@ export function apiRoutes(store: Store, now: () => number = Date.now): Hono {
 
   app.get('/models', (c) => c.json({ models: store.models() }));
 
-  app.get('/models/:model/histograms', (c) => {
-    const query = windowQuery(
-      c.req.param('model'),
-      c.req.query('instrument'),
-      c.req.query('window'),
-      c.req.query('version'),
-      now(),
-    );
-    return c.json({ ...describe(query), series: store.histograms(query) });
-  });
-
-  app.get('/models/:model/counters', (c) => {
-    const query = windowQuery(
-      c.req.param('model'),
-      c.req.query('instrument'),
-      c.req.query('window'),
-      c.req.query('version'),
-      now(),
-    );
-    return c.json({ ...describe(query), series: store.counters(query) });
-  });
+  // Window sums per attribute set, for histogram and counter instruments alike.
+  for (const [path, read] of [
+    ['histograms', (q: WindowQuery) => store.histograms(q)],
+    ['counters', (q: WindowQuery) => store.counters(q)],
+  ] as const) {
+    app.get(`/models/:model/${path}`, (c) => {
+      const query = windowQuery(
+        c.req.param('model'),
+        c.req.query('instrument'),
+        c.req.query('window'),
+        c.req.query('version'),
+        now(),
+      );
+      return c.json({ ...describe(query), series: read(query) });
+    });
+  }
 
   return app;
 }

@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { Store } from '../src/store/index.js';
+
+let store: Store;
+beforeEach(() => {
+  store = Store.open({ path: ':memory:' });
+});
+afterEach(() => store.close());
+
+const now = BigInt(Date.now()) * 1_000_000n;
+const outcome = (value: number, start: bigint, time: bigint) =>
+  JSON.stringify({
+    resourceMetrics: [
+      {
+        resource: { attributes: [{ key: 'service.instance.id', value: { stringValue: 'i-1' } }] },
+        scopeMetrics: [
+          {
+            scope: { name: '@modelpulse/otel' },
+            metrics: [
+              {
+                name: 'ml.outcome',
+                unit: '{outcome}',
+                sum: {
+                  aggregationTemporality: 2,
+                  isMonotonic: true,
+                  dataPoints: [
+                    {
+                      attributes: [
+                        { key: 'ml.model.name', value: { stringValue: 'm' } },
+                        { key: 'ml.model.version', value: { stringValue: '1' } },
+                        { key: 'ml.outcome.label', value: { stringValue: 'good' } },
+                      ],
+                      startTimeUnixNano: String(start),
+                      timeUnixNano: String(time),
+                      asInt: String(value),
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+
+describe('read API', () => {
+  it('sums a cumulative counter over the window: 3, then 7 (+4), then a reset to 2 → 9', async () => {
+    const app = createApp({ store });
+    const start = now - 120_000_000_000n;
+    const send = (body: string) =>
+      app.request('/v1/metrics', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect((await send(outcome(3, start, now - 60_000_000_000n))).status).toBe(200);
+    expect((await send(outcome(7, start, now - 30_000_000_000n))).status).toBe(200);
+    expect((await send(outcome(2, now - 1_000_000_000n, now))).status).toBe(200);
+    const response = await app.request('/api/models/m/counters?instrument=ml.outcome&window=1h');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      series: { attributes: Record<string, unknown>; value: number }[];
+      model: string;
+    };
+    expect(body.model).toBe('m');
+    expect(body.series).toEqual([
+      { attributes: { 'ml.model.name': 'm', 'ml.model.version': '1', 'ml.outcome.label': 'good' }, value: 9 },
+    ]);
+  });
+
+  it.each([
+    ['a missing instrument', '/api/models/m/histograms?window=1h', /instrument is required/],
+    [
+      'a bad window',
+      '/api/models/m/histograms?instrument=ml.prediction.score&window=yesterday',
+      /window must be a whole number followed by s, m, h or d/,
+    ],
+    ['an unknown route', '/api/nothing', /No route for GET \/api\/nothing/],
+  ])('answers %s with a JSON error', async (_, path, message) => {
+    const response = await createApp({ store }).request(path);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(((await response.json()) as { error: string }).error).toMatch(message);
+  });
+
+  it('requires the API token when one is configured', async () => {
+    const app = createApp({ store, apiToken: 't0ken' });
+    expect((await app.request('/api/models')).status).toBe(401);
+    expect((await app.request('/api/models', { headers: { authorization: 'Bearer t0ken' } })).status).toBe(
+      200,
+    );
+    expect((await app.request('/healthz')).status).toBe(200);
+  });
+});
