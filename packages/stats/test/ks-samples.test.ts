@@ -106,10 +106,10 @@ describe('ksOneSampleSf vs scipy.stats.kstwo.sf', () => {
     expect(bad).toEqual([]);
   });
 
-  it('returns NaN for an invalid n', () => {
-    expect(ksOneSampleSf(0, 0.3)).toBeNaN();
-    expect(ksOneSampleSf(2.5, 0.3)).toBeNaN();
-    expect(ksOneSampleSf(10, Number.NaN)).toBeNaN();
+  it('throws for an invalid n or a NaN d, naming the argument', () => {
+    expect(() => ksOneSampleSf(0, 0.3)).toThrow(/ksOneSampleSf\(n, d\): n must be ≥ 1, got 0/);
+    expect(() => ksOneSampleSf(2.5, 0.3)).toThrow(/n must be an integer, got 2.5/);
+    expect(() => ksOneSampleSf(10, Number.NaN)).toThrow(/d must be a number, got NaN/);
   });
 });
 

@@ -28,6 +28,9 @@ export type DistanceMethod = (typeof DISTANCE_METHODS)[number];
  * The distance called `method`, as a function of (reference, current) counts. `jensenShannon` is the
  * distance and `jensenShannonDivergence` the base-2 divergence; `klDivergence` is D(current ‖ reference);
  * `wassersteinBinned` needs the bin edges.
+ *
+ * @example
+ * distanceByName('totalVariation')([50, 50], [80, 20]); // 0.3
  */
 export function distanceByName(
   method: DistanceMethod,

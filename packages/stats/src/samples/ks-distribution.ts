@@ -7,6 +7,7 @@
 //   • n ≤ 140: Durbin matrix (n·d² ≤ 0.754693) or Pomeranz recursion (n·d² ≤ 4);
 //   • larger n: Durbin matrix for tiny d (n ≤ 100 000, n·d^{3/2} ≤ 1.4), otherwise Pelz–Good.
 
+import { assertInteger, assertNumber } from '../internal/assert.js';
 import { durbinCdf } from './ks-durbin.js';
 import { clip01 } from './ks-float.js';
 import { pelzGoodCdf } from './ks-pelz-good.js';
@@ -60,11 +61,16 @@ function kolmogorovSf(n: number, d: number): number {
 
 /**
  * P(Dₙ ≥ d): survival function of the two-sided one-sample Kolmogorov–Smirnov statistic for a
- * sample of size n (an integer ≥ 1). Equals `scipy.stats.kstwo.sf(d, n)`. Returns NaN for an
- * invalid n or a NaN d.
+ * sample of size n (an integer ≥ 1). Equals `scipy.stats.kstwo.sf(d, n)`. A non-integer or
+ * non-positive n, or a NaN d, throws (scipy would return NaN).
+ *
+ * @example
+ * ksOneSampleSf(100, 0.2);  // ≈ 0.00055519273280 — scipy.stats.kstwo.sf(0.2, 100)
+ * ksOneSampleSf(1000, 0.05); // ≈ 0.0130120747811 — scipy.stats.kstwo.sf(0.05, 1000)
  */
 export function ksOneSampleSf(n: number, d: number): number {
-  if (!Number.isInteger(n) || n < 1 || Number.isNaN(d)) return Number.NaN;
+  assertInteger('ksOneSampleSf(n, d)', 'n', n, 1);
+  assertNumber('ksOneSampleSf(n, d)', 'd', d);
   // Support of Dₙ is [1/(2n), 1].
   if (d <= 0.5 / n) return 1;
   if (d >= 1) return 0;

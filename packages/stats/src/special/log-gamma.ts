@@ -7,7 +7,12 @@ const LANCZOS = [
 ];
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
-/** Natural logarithm of |Γ(x)| for x > 0 (reflection formula below 0.5). */
+/**
+ * Natural logarithm of |Γ(x)| for x > 0 (reflection formula below 0.5).
+ *
+ * @example
+ * logGamma(5); // ≈ 3.17805383035 — ln 4! = ln 24 (Python math.lgamma(5) = 3.178053830347945)
+ */
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   const z = x - 1;
