@@ -1,0 +1,165 @@
+import {
+  benjaminiHochberg,
+  chiSquaredSurvival,
+  type DistanceMethod,
+  distanceByName,
+  nullDistribution,
+  nullPValue,
+  nullThreshold,
+  OTHER_CATEGORY,
+  type Profile,
+  wilson,
+} from '@modelpulse/stats';
+
+/** One feature's live data in a window, as read from the store. */
+export interface FeatureWindow {
+  /** numeric: `ml.feature.quantile` bucket counts on the profile's quantileBoundaries */
+  quantileCounts?: ArrayLike<number>;
+  /** categorical: `ml.feature.category` counts by category */
+  categoryCounts?: Readonly<Record<string, number>>;
+  /** `ml.feature.missing` count */
+  missing: number;
+}
+
+export interface SkewMeasure {
+  method: DistanceMethod;
+  value: number;
+  threshold: number;
+  alert: boolean;
+}
+
+export interface FeatureSkew {
+  feature: string;
+  type: 'numeric' | 'categorical';
+  /** values seen in the window (missing excluded) */
+  n: number;
+  measures: SkewMeasure[];
+  /** p-value of the feature's primary distance (Jensen–Shannon for numeric, L∞ for categorical) under no skew */
+  pValue: number;
+  /** numeric: share below the training minimum or above its maximum; categorical: share of `__other__` */
+  unseenShare: number;
+  missingRate: number;
+  referenceMissingRate: number;
+  /** the reference missing rate lies outside the window's Wilson interval (confidence 1 − α) */
+  missingChanged: boolean;
+  /** skewed after Benjamini–Hochberg across all features at level α */
+  alert: boolean;
+}
+
+const NUMERIC_METHODS: readonly DistanceMethod[] = ['jensenShannon', 'psi', 'ksBinned'];
+
+/**
+ * Training–serving skew of every profiled feature in one window, ranked most skewed first. Each
+ * distance carries its sample-size-aware threshold; the verdict per feature comes from its p-value under
+ * no skew, corrected with Benjamini–Hochberg across features so 50 features do not mean 50 times the
+ * false alarms. Features without data in the window are left out.
+ */
+export function trainingServingSkew(
+  profile: Profile,
+  windows: ReadonlyMap<string, FeatureWindow>,
+  alpha: number,
+): FeatureSkew[] {
+  const results: FeatureSkew[] = [];
+  for (const [feature, expected] of Object.entries(profile.features)) {
+    const window = windows.get(feature);
+    if (!window) continue;
+    const referenceMissingRate = expected.missing / Math.max(1, expected.count + expected.missing);
+    const base = (n: number) => {
+      const missingRate = window.missing / Math.max(1, n + window.missing);
+      const interval =
+        n + window.missing > 0
+          ? wilson(window.missing, n + window.missing, 1 - alpha)
+          : { lower: 0, upper: 1 };
+      return {
+        missingRate,
+        referenceMissingRate,
+        missingChanged: referenceMissingRate < interval.lower || referenceMissingRate > interval.upper,
+      };
+    };
+    if (expected.type === 'numeric' && window.quantileCounts) {
+      const counts = window.quantileCounts;
+      const n = total(counts);
+      if (n === 0) continue;
+      const measures = NUMERIC_METHODS.map((method) => measure(method, expected.shares, counts, n, alpha));
+      const last = counts.length - 1;
+      results.push({
+        feature,
+        type: 'numeric',
+        n,
+        measures,
+        pValue: nullPValue(measures[0]?.value ?? 0, nullDistribution('jensenShannon', expected.shares, n)),
+        unseenShare: ((counts[0] as number) + (counts[last] as number)) / n,
+        ...base(n),
+        alert: false,
+      });
+    } else if (expected.type === 'categorical' && window.categoryCounts) {
+      const categories = [...new Set([...Object.keys(expected.categories), OTHER_CATEGORY])];
+      const reference = categories.map((c) => expected.categories[c] ?? 0);
+      const current = categories.map((c) => window.categoryCounts?.[c] ?? 0);
+      const n = total(current);
+      if (n === 0) continue;
+      const linf = measure('lInfinity', reference, current, n, alpha);
+      results.push({
+        feature,
+        type: 'categorical',
+        n,
+        measures: [linf],
+        pValue: chiSquaredGoodnessOfFit(reference, current),
+        unseenShare: (window.categoryCounts[OTHER_CATEGORY] ?? 0) / n,
+        ...base(n),
+        alert: false,
+      });
+    }
+  }
+  const rejected = benjaminiHochberg(
+    results.map((r) => r.pValue),
+    alpha,
+  );
+  results.forEach((r, i) => {
+    r.alert = rejected[i] === true;
+  });
+  return results.sort((a, b) => a.pValue - b.pValue || severity(b) - severity(a));
+}
+
+function measure(
+  method: DistanceMethod,
+  reference: ArrayLike<number>,
+  current: ArrayLike<number>,
+  n: number,
+  alpha: number,
+): SkewMeasure {
+  const value = distanceByName(method)(reference, current);
+  const threshold = nullThreshold(method, reference, n, alpha);
+  return { method, value, threshold, alert: value > threshold };
+}
+
+/** How far past its threshold the feature's primary distance is: breaks p-value ties (all ≈ 0). */
+function severity(r: FeatureSkew): number {
+  const primary = r.measures[0];
+  return primary ? primary.value / Math.max(primary.threshold, Number.MIN_VALUE) : 0;
+}
+
+/** Pearson goodness of fit of counts to reference shares; a count where the reference has none → p = 0. */
+function chiSquaredGoodnessOfFit(reference: number[], current: number[]): number {
+  const refTotal = total(reference);
+  const n = total(current);
+  let statistic = 0;
+  let kept = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const o = current[i] as number;
+    const expected = (n * (reference[i] as number)) / refTotal;
+    if (expected === 0) {
+      if (o > 0) return 0;
+      continue;
+    }
+    kept++;
+    statistic += (o - expected) ** 2 / expected;
+  }
+  return kept < 2 ? 1 : chiSquaredSurvival(statistic, kept - 1);
+}
+
+function total(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
+  return sum;
+}
