@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { parseWindow } from '../api/window.js';
 import { startServer } from '../server.js';
+import { DataError, PROFILE_USAGE, ProfileUsageError, runProfile } from './profile.js';
 import { replay } from './replay.js';
 
 const USAGE = `Usage: modelpulse <command> [options]
@@ -15,7 +16,7 @@ Commands:
     --token T          ingest bearer token (env MODELPULSE_INGEST_TOKEN)
   replay FILE        ingest a Collector file-exporter JSON-lines file into the store
     --db PATH          as for serve
-`;
+${PROFILE_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -66,6 +67,18 @@ async function main(argv: string[]): Promise<number> {
     );
     console.log(JSON.stringify(summary));
     return summary.failedLines > 0 ? 1 : 0;
+  }
+  if (command === 'profile') {
+    try {
+      return await runProfile(rest);
+    } catch (error) {
+      if (error instanceof ProfileUsageError) throw new UsageError(error.message);
+      if (error instanceof DataError) {
+        console.error(`modelpulse: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    }
   }
   if (command === undefined || command === '--help' || command === 'help') {
     console.log(USAGE);
