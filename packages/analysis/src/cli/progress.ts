@@ -4,6 +4,7 @@ export class ProgressBar {
   constructor(
     private readonly total: number,
     private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
+    private readonly label: string,
   ) {}
 
   update(done: number): void {
@@ -18,7 +19,7 @@ export class ProgressBar {
       );
     } else {
       if (Math.floor(percent / 10) === Math.floor(this.lastShown / 10)) return;
-      this.out.write(`replay: ${percent} %\n`);
+      this.out.write(`${this.label}: ${percent} %\n`);
     }
     this.lastShown = percent;
   }

@@ -27,7 +27,7 @@ export async function replay(
   const total = statSync(file).size;
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const store = Store.open({ path: dbPath });
-  const bar = new ProgressBar(total, progressTo);
+  const bar = new ProgressBar(total, progressTo, 'replay');
   const summary: ReplaySummary = {
     lines: 0,
     metricPoints: { accepted: 0, rejected: 0 },
