@@ -56,7 +56,9 @@ export async function runProfile(args: string[], io: Io = process): Promise<numb
   if (!info.isFile()) throw new ProfileUsageError(`${options.file} is not a file.`);
 
   const bar =
-    io.stderr.isTTY && info.size >= PROGRESS_MIN_BYTES ? new ProgressBar(info.size, io.stderr, 'profile') : undefined;
+    io.stderr.isTTY && info.size >= PROGRESS_MIN_BYTES
+      ? new ProgressBar(info.size, io.stderr, 'profile')
+      : undefined;
   const table = await readTable(
     options.file,
     options.format,

@@ -16,21 +16,23 @@ export function unpackFloat64(blob: Uint8Array | null | undefined): number[] {
   return out;
 }
 
-/**
- * Element-wise sum of two packed vectors (the SQL function `mp_add_counts` used by the bucket upsert).
- * Vectors of one series always have the same length (bounds are part of the series key); a shorter one is
- * treated as zero-padded rather than losing data.
- */
-export function addPacked(a: Uint8Array | null, b: Uint8Array | null): Buffer | null {
-  if (!a) return b ? Buffer.from(b) : null;
-  if (!b) return Buffer.from(a);
-  const x = Buffer.isBuffer(a) ? a : Buffer.from(a);
-  const y = Buffer.isBuffer(b) ? b : Buffer.from(b);
-  const long = x.length >= y.length ? x : y;
-  const short = long === x ? y : x;
-  const out = Buffer.from(long);
-  for (let off = 0; off + 8 <= short.length; off += 8) {
-    out.writeDoubleLE(out.readDoubleLE(off) + short.readDoubleLE(off), off);
+/** Float64Array bytes are the BLOB layout as they are on little-endian hosts (nearly all): no copy needed. */
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/** The packed BLOB of `values`; on little-endian hosts a view of their memory, bound (copied) by SQLite. */
+export function float64Blob(values: Float64Array): Buffer {
+  return LITTLE_ENDIAN
+    ? Buffer.from(values.buffer, values.byteOffset, values.byteLength)
+    : packFloat64(values);
+}
+
+/** A packed BLOB back to doubles, as a typed array (empty for null). */
+export function float64FromBlob(blob: Uint8Array | null | undefined): Float64Array {
+  const n = blob ? blob.length >>> 3 : 0;
+  const out = new Float64Array(n);
+  if (blob && n > 0) {
+    const view = new DataView(blob.buffer, blob.byteOffset, n * 8);
+    for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
   }
   return out;
 }

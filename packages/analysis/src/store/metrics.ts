@@ -1,6 +1,6 @@
 import type { HistogramPoint, Metric, MetricsRequest, NumberPoint } from '../receive/model.js';
-import { BucketAccumulator, bucketStart } from './aggregate.js';
-import { packFloat64 } from './blob.js';
+import { bucketStart } from './aggregate.js';
+import type { BucketRow } from './bucket-row.js';
 import { canonicalAttributes, stringAttribute } from './canonical.js';
 import { ErrorList } from './errors.js';
 import {
@@ -13,7 +13,8 @@ import {
 import type { Registry, SeriesGroup } from './registry.js';
 import { instanceOf } from './series-key.js';
 import type { Statements } from './statements.js';
-import { type CounterState, counterStep, type HistogramState, histogramStep } from './temporality.js';
+import { HistogramStream, type PointDelta } from './stream.js';
+import { type CounterState, counterStep } from './temporality.js';
 import type { IngestResult } from './types.js';
 import { counterProblem, histogramProblem } from './validate.js';
 
@@ -72,14 +73,24 @@ class MetricsRun {
   accepted = 0;
   rejected = 0;
   readonly errors = new ErrorList();
-  readonly #buckets = new BucketAccumulator();
-  /** cumulative streams whose state changed, by series id → start times */
-  readonly #changedHistograms = new Map<number, Set<bigint>>();
+  /** bucket rows this request adds to */
+  readonly #rows: BucketRow[] = [];
+  /** cumulative streams whose state changed (histograms; counters by series id → start times) */
+  readonly #changedHistograms: HistogramStream[] = [];
+  /** the delta of the current cumulative histogram point (reused) */
+  readonly #delta: PointDelta = { count: 0, sum: 0, counts: [] };
   readonly #changedCounters = new Map<number, Set<bigint>>();
   readonly #instances = new Map<string, [string, string, string]>();
   readonly #oldestBucketMs: number;
   #lastBounds: readonly number[] | null = null;
   #lastBoundsText = '';
+  /** version of the point #model last accepted */
+  #version = '';
+  #lastModel: string | undefined;
+  #lastVersion = '';
+  #lastInstance = '';
+  #lastTimeNs = -1n;
+  #lastBucketMs = 0;
 
   constructor(
     readonly ctx: MetricsContext,
@@ -140,20 +151,37 @@ class MetricsRun {
 
   /**
    * Model and version of a point (registering its instance as seen), or undefined when it has no model
-   * name: then it is rejected.
+   * name: then it is rejected. The version is left in `#version` (no tuple per point).
    */
-  #model(metric: Metric, at: MetricScope, point: HistogramPoint | NumberPoint): [string, string] | undefined {
+  #model(metric: Metric, at: MetricScope, point: HistogramPoint | NumberPoint): string | undefined {
     const model = stringAttribute(point.attributes, ATTR_MODEL_NAME);
     if (model === undefined || model === '') {
       this.#reject(metric, 1, `point without ${ATTR_MODEL_NAME}`);
       return undefined;
     }
     const version = stringAttribute(point.attributes, ATTR_MODEL_VERSION) ?? '';
+    this.#version = version;
     this.accepted++;
     const { instance } = at.group;
+    // Consecutive points nearly always share model, version and instance: skip the key then.
+    if (model === this.#lastModel && version === this.#lastVersion && instance === this.#lastInstance) {
+      return model;
+    }
+    this.#lastModel = model;
+    this.#lastVersion = version;
+    this.#lastInstance = instance;
     const liveness = `${model}\0${version}\0${instance}`;
     if (!this.#instances.has(liveness)) this.#instances.set(liveness, [model, version, instance]);
-    return [model, version];
+    return model;
+  }
+
+  /** Start of the time bucket of a point; consecutive points nearly always share their time. */
+  #bucketOf(timeNs: bigint): number {
+    if (timeNs !== this.#lastTimeNs) {
+      this.#lastTimeNs = timeNs;
+      this.#lastBucketMs = bucketStart(timeNs, this.ctx.bucketMs);
+    }
+    return this.#lastBucketMs;
   }
 
   #histogram(metric: Metric, at: MetricScope, point: HistogramPoint): void {
@@ -162,16 +190,16 @@ class MetricsRun {
       this.#reject(metric, 1, problem);
       return;
     }
-    const mv = this.#model(metric, at, point);
-    if (mv === undefined) return;
-    const bucketMs = bucketStart(point.timeUnixNano, this.ctx.bucketMs);
+    const model = this.#model(metric, at, point);
+    if (model === undefined) return;
+    const bucketMs = this.#bucketOf(point.timeUnixNano);
     // A delta point older than retention has nothing left to do (not even a dedupe key to check).
     if (!at.cumulative && bucketMs < this.#oldestBucketMs) return;
     const bounds = point.counts.length === 0 ? null : point.bounds;
     const seriesId = this.ctx.registry.seriesId(
       at.group,
-      mv[0],
-      mv[1],
+      model,
+      this.#version,
       point.attributes,
       bounds,
       this.#boundsText(bounds),
@@ -180,21 +208,28 @@ class MetricsRun {
     if (at.cumulative) {
       const streams = this.ctx.registry.histogramStreams(seriesId);
       const start = point.startTimeUnixNano;
-      const step = histogramStep(streams.get(start), {
-        startNs: start,
-        timeNs: point.timeUnixNano,
-        count: point.count,
-        sum,
-        counts: point.counts,
-      });
-      if (step.delta === null) return; // retry or out-of-order duplicate
-      streams.set(start, step.next);
-      changed(this.#changedHistograms, seriesId, start);
+      const delta = this.#delta;
+      let stream = streams.get(start);
+      if (stream === undefined) {
+        // first point of the stream: its full value
+        const counts = Float64Array.from(point.counts);
+        stream = new HistogramStream(seriesId, start, point.timeUnixNano, point.count, sum, counts);
+        streams.set(start, stream);
+        delta.count = point.count;
+        delta.sum = sum;
+        delta.counts = point.counts;
+      } else if (!stream.advance(point.timeUnixNano, point.count, sum, point.counts, delta)) {
+        return; // retry or out-of-order duplicate
+      }
+      if (!stream.pending) {
+        stream.pending = true;
+        this.#changedHistograms.push(stream);
+      }
       if (bucketMs < this.#oldestBucketMs) return; // older than retention: state only
-      this.#buckets.addHistogram(seriesId, bucketMs, step.delta.count, step.delta.sum, step.delta.counts);
+      this.#addToBucket(seriesId, bucketMs, delta.count, delta.sum, delta.counts);
     } else {
       if (!this.#firstDelta(seriesId, point)) return;
-      this.#buckets.addHistogram(seriesId, bucketMs, point.count, sum, point.counts);
+      this.#addToBucket(seriesId, bucketMs, point.count, sum, point.counts);
     }
   }
 
@@ -204,11 +239,11 @@ class MetricsRun {
       this.#reject(metric, 1, problem);
       return;
     }
-    const mv = this.#model(metric, at, point);
-    if (mv === undefined) return;
-    const bucketMs = bucketStart(point.timeUnixNano, this.ctx.bucketMs);
+    const model = this.#model(metric, at, point);
+    if (model === undefined) return;
+    const bucketMs = this.#bucketOf(point.timeUnixNano);
     if (!at.cumulative && bucketMs < this.#oldestBucketMs) return;
-    const seriesId = this.ctx.registry.seriesId(at.group, mv[0], mv[1], point.attributes, null, '-');
+    const seriesId = this.ctx.registry.seriesId(at.group, model, this.#version, point.attributes, null, '-');
     if (at.cumulative) {
       const streams = this.ctx.registry.counterStreams(seriesId);
       const start = point.startTimeUnixNano;
@@ -221,11 +256,24 @@ class MetricsRun {
       streams.set(start, step.next);
       changed(this.#changedCounters, seriesId, start);
       if (bucketMs < this.#oldestBucketMs) return;
-      this.#buckets.addCounter(seriesId, bucketMs, step.delta);
+      this.#addToBucket(seriesId, bucketMs, 0, step.delta, null);
     } else {
       if (!this.#firstDelta(seriesId, point)) return;
-      this.#buckets.addCounter(seriesId, bucketMs, point.value);
+      this.#addToBucket(seriesId, bucketMs, 0, point.value, null);
     }
+  }
+
+  /** Adds a delta to its bucket row (a counter's increase is its sum); nothing changes, nothing is written. */
+  #addToBucket(
+    seriesId: number,
+    bucketMs: number,
+    count: number,
+    sum: number,
+    counts: ArrayLike<number> | null,
+  ): void {
+    if (count === 0 && sum === 0) return;
+    const row = this.ctx.registry.bucketRow(seriesId, bucketMs);
+    if (row.add(count, sum, counts)) this.#rows.push(row);
   }
 
   /** Records a delta point's identity; false when it was applied before (a retried delta export). */
@@ -236,30 +284,27 @@ class MetricsRun {
   }
 
   finish(): IngestResult {
-    const { statements } = this.ctx;
-    for (const b of this.#buckets.entries()) {
-      statements.upsertBucket.run(
-        b.seriesId,
-        b.bucketMs,
-        b.count,
-        b.sum,
-        b.counts ? packFloat64(b.counts) : null,
-      );
+    const { statements, registry } = this.ctx;
+    const buckets = statements.writeBuckets;
+    for (const row of this.#rows) {
+      row.settle();
+      buckets.add(row.seriesId, row.bucketMs, row.count, row.sum, row.blob());
     }
-    for (const [seriesId, starts] of this.#changedHistograms) {
-      const streams = this.ctx.registry.histogramStreams(seriesId);
-      for (const start of starts) {
-        const s = streams.get(start) as HistogramState;
-        statements.upsertCumulative.run(seriesId, start, s.timeNs, s.count, s.sum, packFloat64(s.counts));
-      }
+    buckets.flush();
+    for (const row of this.#rows) registry.trimBuckets(row.seriesId);
+    const cumulative = statements.writeCumulative;
+    for (const stream of this.#changedHistograms) {
+      stream.pending = false;
+      cumulative.add(stream.seriesId, stream.startNs, stream.timeNs, stream.count, stream.sum, stream.blob());
     }
     for (const [seriesId, starts] of this.#changedCounters) {
-      const streams = this.ctx.registry.counterStreams(seriesId);
+      const streams = registry.counterStreams(seriesId);
       for (const start of starts) {
         const s = streams.get(start) as CounterState;
-        statements.upsertCumulative.run(seriesId, start, s.timeNs, 0, s.value, null);
+        cumulative.add(seriesId, start, s.timeNs, 0, s.value, null);
       }
     }
+    cumulative.flush();
     for (const [model, version, instance] of this.#instances.values()) {
       statements.touchInstance.run(model, version, instance, this.receivedAtMs);
     }

@@ -1,10 +1,12 @@
 import type { Attributes } from '../receive/model.js';
-import { packFloat64, unpackFloat64 } from './blob.js';
+import { float64FromBlob, packFloat64 } from './blob.js';
+import { BucketRow } from './bucket-row.js';
 import { canonicalAttributes } from './canonical.js';
 import type { InstrumentKind } from './instruments.js';
 import { type SeriesIdentity, seriesKey } from './series-key.js';
 import type { Statements } from './statements.js';
-import type { CounterState, HistogramState } from './temporality.js';
+import { HistogramStream } from './stream.js';
+import type { CounterState } from './temporality.js';
 
 /**
  * A node of the attribute trie: one level per attribute in the order the exporter wrote them, keyed by
@@ -30,6 +32,17 @@ export interface SeriesGroup {
 }
 
 type Leaf = NonNullable<TrieNode['leaf']>;
+
+/** The cached `buckets` rows of one series: its newest row, plus the rows a request is writing. */
+interface SeriesBuckets {
+  rows: Map<number, BucketRow>;
+  /**
+   * Whether the series was created by this process, so that a bucket newer than `droppedUpTo` (the newest
+   * row dropped from `rows`) that is not in `rows` has no row: no read needed.
+   */
+  complete: boolean;
+  droppedUpTo: number;
+}
 
 function leafOf(group: SeriesGroup, attributes: Attributes): Leaf {
   let node = group.trie;
@@ -67,8 +80,9 @@ function leafOf(group: SeriesGroup, attributes: Attributes): Leaf {
  */
 export class Registry {
   readonly #groups = new Map<string, SeriesGroup>();
-  readonly #histograms = new Map<number, Map<bigint, HistogramState>>();
+  readonly #histograms = new Map<number, Map<bigint, HistogramStream>>();
   readonly #counters = new Map<number, Map<bigint, CounterState>>();
+  readonly #buckets = new Map<number, SeriesBuckets>();
   readonly #statements: Statements;
 
   constructor(statements: Statements) {
@@ -79,6 +93,7 @@ export class Registry {
     this.#groups.clear();
     this.#histograms.clear();
     this.#counters.clear();
+    this.#buckets.clear();
   }
 
   group(
@@ -151,24 +166,23 @@ export class Registry {
       // A new series has no cumulative state yet: skip the lookups.
       this.#histograms.set(id, new Map());
       this.#counters.set(id, new Map());
+      this.#buckets.set(id, { rows: new Map(), complete: true, droppedUpTo: Number.NEGATIVE_INFINITY });
     }
     leaf.ids.set(boundsText, id);
     return id;
   }
 
-  /** Cumulative histogram states of a series, by start time. */
-  histogramStreams(seriesId: number): Map<bigint, HistogramState> {
+  /** Cumulative histogram streams of a series, by start time. */
+  histogramStreams(seriesId: number): Map<bigint, HistogramStream> {
     let streams = this.#histograms.get(seriesId);
     if (!streams) {
       streams = new Map();
       for (const row of this.#statements.cumulativeOf.all(seriesId)) {
-        streams.set(row.start_ns, {
-          startNs: row.start_ns,
-          timeNs: row.time_ns,
-          count: row.count,
-          sum: row.sum,
-          counts: unpackFloat64(row.counts),
-        });
+        const counts = float64FromBlob(row.counts);
+        streams.set(
+          row.start_ns,
+          new HistogramStream(seriesId, row.start_ns, row.time_ns, row.count, row.sum, counts),
+        );
       }
       this.#histograms.set(seriesId, streams);
     }
@@ -186,5 +200,40 @@ export class Registry {
       this.#counters.set(seriesId, streams);
     }
     return streams;
+  }
+
+  /** The `buckets` row of (series, bucket) as committed (not `stored` when there is none), read once. */
+  bucketRow(seriesId: number, bucketMs: number): BucketRow {
+    let cached = this.#buckets.get(seriesId);
+    if (!cached) {
+      cached = { rows: new Map(), complete: false, droppedUpTo: Number.NEGATIVE_INFINITY };
+      this.#buckets.set(seriesId, cached);
+    }
+    let row = cached.rows.get(bucketMs);
+    if (!row) {
+      row = new BucketRow(seriesId, bucketMs);
+      if (!cached.complete || bucketMs <= cached.droppedUpTo) {
+        const stored = this.#statements.bucketOf.get(seriesId, bucketMs);
+        if (stored) {
+          const counts = stored.counts === null ? null : float64FromBlob(stored.counts);
+          row.load(stored.count, stored.sum, counts);
+        }
+      }
+      cached.rows.set(bucketMs, row);
+    }
+    return row;
+  }
+
+  /** Keeps only the newest cached row of a series (the one the next request most likely adds to). */
+  trimBuckets(seriesId: number): void {
+    const cached = this.#buckets.get(seriesId);
+    if (!cached || cached.rows.size < 2) return;
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const bucketMs of cached.rows.keys()) if (bucketMs > newest) newest = bucketMs;
+    for (const bucketMs of cached.rows.keys()) {
+      if (bucketMs === newest) continue;
+      cached.rows.delete(bucketMs);
+      if (bucketMs > cached.droppedUpTo) cached.droppedUpTo = bucketMs;
+    }
   }
 }

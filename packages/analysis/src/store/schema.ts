@@ -113,6 +113,10 @@ export function configure(db: Database.Database, synchronous: 'normal' | 'full')
   db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('temp_store = MEMORY');
+  // Every export rewrites the same rows (bucket totals, cumulative state): a checkpoint copies each page
+  // once however many commits changed it, so rarer checkpoints (≈ 40 MB of WAL instead of 4) copy and
+  // sync far less. Durability is the WAL's either way.
+  db.pragma('wal_autocheckpoint = 10000');
 }
 
 /** Brings the schema to SCHEMA_VERSION, in one transaction. */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { addPacked } from './blob.js';
+import { RowWriter } from './row-writer.js';
 
 /**
  * Every statement the store runs, prepared once per connection.
@@ -8,9 +8,6 @@ import { addPacked } from './blob.js';
 export function prepareStatements(db: Database.Database) {
   const p = <P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> =>
     db.prepare<P, R>(sql) as Database.Statement<P, R>;
-  db.function('mp_add_counts', { deterministic: true }, (a: unknown, b: unknown) =>
-    addPacked(a as Uint8Array | null, b as Uint8Array | null),
-  );
   return {
     seriesId: p<[string], { id: number }>('SELECT id FROM series WHERE key = ?'),
     insertSeries: p<
@@ -20,21 +17,27 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO series (key, kind, instrument, model, version, scope, resource, instance, attributes, bounds)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     ),
-    upsertBucket: p<[number, number, number, number, Buffer | null]>(
-      `INSERT INTO buckets (series_id, bucket_ms, count, sum, counts) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (series_id, bucket_ms) DO UPDATE SET
-         count = count + excluded.count,
-         sum = sum + excluded.sum,
-         counts = mp_add_counts(counts, excluded.counts)`,
+    bucketOf: p<[number, number], { count: number; sum: number; counts: Buffer | null }>(
+      'SELECT count, sum, counts FROM buckets WHERE series_id = ? AND bucket_ms = ?',
     ),
     cumulativeOf: p<
       [number],
       { start_ns: bigint; time_ns: bigint; count: number; sum: number; counts: Buffer | null }
     >('SELECT start_ns, time_ns, count, sum, counts FROM cumulative WHERE series_id = ?').safeIntegers(true),
-    upsertCumulative: p<[number, bigint, bigint, number, number, Buffer | null]>(
-      `INSERT INTO cumulative (series_id, start_ns, time_ns, count, sum, counts) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (series_id, start_ns) DO UPDATE SET
-         time_ns = excluded.time_ns, count = excluded.count, sum = excluded.sum, counts = excluded.counts`,
+    // Rows carry their new totals (computed in memory), so a conflict just takes them.
+    writeBuckets: new RowWriter(
+      db,
+      'INSERT INTO buckets (series_id, bucket_ms, count, sum, counts)',
+      5,
+      `ON CONFLICT (series_id, bucket_ms) DO UPDATE SET
+         count = excluded.count, sum = excluded.sum, counts = excluded.counts`,
+    ),
+    // Every column changes (time_ns, so its index entry too): replacing the row is cheaper than an upsert.
+    writeCumulative: new RowWriter(
+      db,
+      'INSERT OR REPLACE INTO cumulative (series_id, start_ns, time_ns, count, sum, counts)',
+      6,
+      '',
     ),
     markDelta: p<[number, bigint, bigint]>(
       'INSERT OR IGNORE INTO delta_applied (series_id, start_ns, time_ns) VALUES (?, ?, ?)',

@@ -34,7 +34,8 @@ import type {
  * - Cumulative points become deltas against the last point of their (series, start time) stream
  *   (temporality.ts): first point in full, resets in full, retries and out-of-order points add nothing.
  *   Delta points are added once per (series, start, time). Deltas land in the time bucket of the point's
- *   time; a request's deltas are summed in memory first, one upsert per (series, bucket).
+ *   time; a request's deltas are summed in memory first, then added to the bucket totals kept in memory
+ *   (bucket-row.ts): one row write per (series, bucket), in multi-row statements.
  * - Invalid points are rejected with a reason (validate.ts), the rest of the request is applied.
  * - Points older than retention are not stored (a cumulative one still advances its stream), so that
  *   a retried delta point whose dedupe key was pruned cannot count twice.
@@ -97,6 +98,8 @@ export class Store {
       return transaction();
     } catch (error) {
       this.#registry.clear();
+      this.#statements.writeBuckets.discard();
+      this.#statements.writeCumulative.discard();
       throw error;
     }
   }

@@ -10,7 +10,8 @@
  * - same start, time ≤ last time: a retried or out-of-order duplicate: nothing;
  * - an earlier start time than the last: a stale point of a previous life of the stream: nothing.
  * The store keeps one state per (series, start time), so the last two cases only arise when a caller keeps
- * one state per series.
+ * one state per series. For histograms the store applies these rules in place (stream.ts, tested against
+ * `histogramStep`).
  */
 
 export type Step = 'first' | 'increase' | 'reset' | 'duplicate' | 'stale';

@@ -1,0 +1,149 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { MetricsRequest } from '../src/receive/model.js';
+import { unpackFloat64 } from '../src/store/blob.js';
+import { BucketRow } from '../src/store/bucket-row.js';
+import { Store } from '../src/store/index.js';
+import { RowWriter } from '../src/store/row-writer.js';
+import { HistogramStream, type PointDelta } from '../src/store/stream.js';
+import { type HistogramSample, type HistogramState, histogramStep } from '../src/store/temporality.js';
+
+const S = 1_000n;
+
+function sample(timeNs: bigint, counts: number[], sum: number): HistogramSample {
+  return { startNs: S, timeNs, count: counts.reduce((a, b) => a + b, 0), sum, counts };
+}
+
+describe('HistogramStream (in place) agrees with histogramStep', () => {
+  it('on increases, retries, out-of-order points, resets and layout changes', () => {
+    const points = [
+      sample(2_000n, [1, 2, 3], 4.5),
+      sample(3_000n, [1, 5, 4], 7), // increase
+      sample(3_000n, [1, 5, 4], 7), // retry
+      sample(2_500n, [9, 9, 9], 1), // out of order
+      sample(4_000n, [1, 5, 4], 6.25), // no new measurement, sum went down
+      sample(5_000n, [0, 1, 1], 2), // a bucket decreased: reset
+      sample(6_000n, [3, 1, 1], 0.5), // increase after the reset
+      sample(7_000n, [3, 1, 1, 2], 9), // other layout: reset
+      sample(8_000n, [4, 1, 1, 2], 9.5),
+    ];
+    const first = points[0] as HistogramSample;
+    let state: HistogramState = histogramStep(undefined, first).next;
+    const stream = new HistogramStream(
+      7,
+      S,
+      first.timeNs,
+      first.count,
+      first.sum,
+      Float64Array.from(first.counts),
+    );
+    const out: PointDelta = { count: 0, sum: 0, counts: [] };
+    for (const p of points.slice(1)) {
+      const expected = histogramStep(state, p);
+      const applied = stream.advance(p.timeNs, p.count, p.sum, p.counts, out);
+      expect(applied).toBe(expected.delta !== null);
+      if (expected.delta !== null) {
+        expect({ count: out.count, sum: out.sum, counts: Array.from(out.counts) }).toEqual(expected.delta);
+      }
+      state = expected.next;
+      expect({ timeNs: stream.timeNs, count: stream.count, sum: stream.sum }).toEqual({
+        timeNs: state.timeNs,
+        count: state.count,
+        sum: state.sum,
+      });
+      expect(unpackFloat64(stream.blob())).toEqual(state.counts);
+    }
+  });
+});
+
+describe('BucketRow', () => {
+  it('sums a request apart, then adds it to the committed totals', () => {
+    const row = new BucketRow(1, 60_000);
+    expect(row.add(2, 0.1, [1, 1])).toBe(true);
+    expect(row.add(1, 0.2, [0, 1])).toBe(false);
+    row.settle();
+    expect([row.stored, row.count, row.sum, Array.from(row.counts ?? [])]).toEqual([
+      true,
+      3,
+      0.1 + 0.2,
+      [1, 2],
+    ]);
+    expect(row.add(4, 0.3, [2, 2])).toBe(true); // a new request starts from zero again
+    row.settle();
+    expect([row.count, row.sum, Array.from(row.counts ?? [])]).toEqual([7, 0.1 + 0.2 + 0.3, [3, 4]]);
+    expect(unpackFloat64(row.blob())).toEqual([3, 4]);
+  });
+
+  it('adds to a row read from the file, zero-padding a shorter vector, and keeps counters without counts', () => {
+    const row = new BucketRow(1, 0);
+    row.load(1, 1, Float64Array.from([1]));
+    row.add(3, 2, [1, 2]);
+    row.settle();
+    expect([row.count, row.sum, Array.from(row.counts ?? [])]).toEqual([4, 3, [2, 2]]);
+    const counter = new BucketRow(2, 0);
+    counter.load(0, 5, null);
+    counter.add(0, 2, null);
+    counter.settle();
+    expect([counter.sum, counter.blob()]).toEqual([7, null]);
+  });
+});
+
+describe('RowWriter', () => {
+  it('writes any number of rows in statements of at most 100 rows', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)');
+    const writer = new RowWriter(
+      db,
+      'INSERT INTO t (a, b)',
+      2,
+      'ON CONFLICT (a) DO UPDATE SET b = excluded.b',
+    );
+    for (let i = 0; i < 250; i++) writer.add(i, 'x');
+    writer.add(0, 'y');
+    writer.flush();
+    writer.flush(); // nothing queued: nothing happens
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 250 });
+    expect(db.prepare('SELECT b FROM t WHERE a = 0').get()).toEqual({ b: 'y' });
+    writer.add(1000, 'z');
+    writer.discard();
+    writer.flush();
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 250 });
+  });
+});
+
+describe('bucket totals kept in memory', () => {
+  const T0 = 28_333_333 * 60_000;
+  const ns = (ms: number) => BigInt(ms) * 1_000_000n;
+  const resource = { 'service.name': 'loan-api', 'service.instance.id': 'a' };
+  const scope = { name: '@modelpulse/otel', version: '0.1.0' };
+  function deltaCounter(atMs: number, value: number): MetricsRequest {
+    const point = {
+      attributes: { 'ml.model.name': 'loan', 'ml.model.version': '3' },
+      startTimeUnixNano: ns(atMs - 5),
+      timeUnixNano: ns(atMs),
+      value,
+    };
+    const metric = {
+      name: 'ml.outcome',
+      unit: '',
+      description: '',
+      type: 'sum' as const,
+      temporality: 'delta' as const,
+      monotonic: true,
+      points: [point],
+    };
+    return { resourceMetrics: [{ resource, scopeMetrics: [{ scope, metrics: [metric] }] }] };
+  }
+  const total = (store: Store, fromMs: number) =>
+    store.counters({ model: 'loan', instrument: 'ml.outcome', fromMs, toMs: fromMs + 60_000 })[0]?.value;
+
+  it('adds a late point to an older bucket whose row was dropped from the cache', () => {
+    const store = Store.open({ path: ':memory:' });
+    store.ingestMetrics(deltaCounter(T0 + 10_000, 1), T0);
+    store.ingestMetrics(deltaCounter(T0 + 70_000, 2), T0); // next minute: the first row leaves the cache
+    store.ingestMetrics(deltaCounter(T0 + 20_000, 4), T0); // late point of the first minute
+    store.ingestMetrics(deltaCounter(T0 + 30_000, 8), T0);
+    expect([total(store, T0), total(store, T0 + 60_000)]).toEqual([13, 2]);
+    store.close();
+  });
+});
