@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
+import type { ModelSettings } from './analyse/cycle.js';
+import { reportRoutes } from './api/report.js';
 import { apiRoutes } from './api/routes.js';
 import { otlpRoutes } from './receive/http.js';
 import type { IngestOptions } from './receive/options.js';
@@ -10,6 +12,8 @@ export interface AppOptions extends Partial<IngestOptions> {
   store: Store;
   /** Bearer token the JSON API requires. Default: env `MODELPULSE_API_TOKEN`, else none. */
   apiToken?: string;
+  /** Per-model analysis settings (baseline profile, positive label, α); baselines can also be PUT at run time. */
+  models?: Record<string, ModelSettings>;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -24,6 +28,7 @@ export function createApp({
   apiToken = process.env.MODELPULSE_API_TOKEN || undefined,
   bodyLimit = 32 * 1024 * 1024,
   maxInFlight = 16,
+  models = {},
   now = Date.now,
 }: AppOptions): Hono {
   const app = new Hono();
@@ -31,6 +36,7 @@ export function createApp({
   app.route('/', otlpRoutes(store, { ...(ingestToken ? { ingestToken } : {}), bodyLimit, maxInFlight }));
   if (apiToken) app.use('/api/*', bearerAuth({ token: apiToken }));
   app.route('/api', apiRoutes(store, now));
+  app.route('/api', reportRoutes(store, new Map(Object.entries(models)), now));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

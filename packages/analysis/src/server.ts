@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
+import type { ModelSettings } from './analyse/cycle.js';
 import { createApp } from './app.js';
 import { Store } from './store/index.js';
 
@@ -15,6 +16,8 @@ export interface ServerOptions {
   ingestToken?: string;
   apiToken?: string;
   bodyLimit?: number;
+  /** Per-model analysis settings (baseline profile, positive label, α). */
+  models?: Record<string, ModelSettings>;
 }
 
 export interface RunningServer {
@@ -32,6 +35,7 @@ export async function startServer({
   ingestToken,
   apiToken,
   bodyLimit,
+  models,
 }: ServerOptions = {}): Promise<RunningServer> {
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const store = Store.open({ path: dbPath, ...(retentionMs ? { retentionMs } : {}) });
@@ -40,6 +44,7 @@ export async function startServer({
     ...(ingestToken ? { ingestToken } : {}),
     ...(apiToken ? { apiToken } : {}),
     ...(bodyLimit ? { bodyLimit } : {}),
+    ...(models ? { models } : {}),
   });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));

@@ -1,0 +1,250 @@
+import { OTHER_CATEGORY, type Profile } from '@modelpulse/stats';
+import type { Store } from '../store/index.js';
+import { DEFAULT_DRIFT_METHODS, type DriftMethod, responseDrift } from './drift.js';
+import { calibration, estimatedPerformance, type ScoreHistogram } from './estimated.js';
+import { holdoutOutcomes, type OutcomeCount } from './outcomes.js';
+import { counters, histograms, sumHistograms, type WindowScope } from './read-window.js';
+import type { ModelReport } from './report.js';
+import { type FeatureWindow, trainingServingSkew } from './skew.js';
+
+export interface ModelSettings {
+  profile?: Profile;
+  /** label counted as positive for precision / recall; default: the profile's rarer label class */
+  positive?: string;
+  /** level of every calibrated threshold and test; default 0.01 */
+  alpha?: number;
+  driftMethods?: readonly DriftMethod[];
+}
+
+const SCORE = 'ml.prediction.score';
+const LABEL = 'ml.prediction.label';
+const HOLDOUT = 'ml.holdout';
+
+/**
+ * Analyses one model version over one window of stored telemetry: response drift against the profile
+ * (or, without one, the previous window of the same length), training–serving skew per feature, holdout
+ * outcomes with the id join, estimated performance, calibration, heuristics.
+ */
+export function analyseWindow(
+  store: Store,
+  model: string,
+  version: string,
+  window: { name: string; ms: number },
+  nowMs: number,
+  settings: ModelSettings = {},
+): ModelReport {
+  const { profile, alpha = 0.01, driftMethods = DEFAULT_DRIFT_METHODS } = settings;
+  const scope: WindowScope = { store, model, version, fromMs: nowMs - window.ms, toMs: nowMs + 1 };
+  const notes: string[] = [];
+  const positive = settings.positive ?? rarerClass(profile);
+
+  const scoreSeries = histograms(scope, SCORE);
+  const { groups: all, skipped } = sumHistograms(scoreSeries);
+  if (skipped > 0) notes.push(`${skipped} score series with other bucket bounds were left out.`);
+  const current = all.get('');
+  const predictions = current?.count ?? 0;
+
+  let reference: ModelReport['reference'] = { kind: 'profile' };
+  let drift: ModelReport['drift'] = null;
+  if (current && current.count > 0) {
+    let referenceCounts: number[] | undefined;
+    let referenceN: number | undefined;
+    if (profile?.score && sameBounds(profile.score.boundaries, current.bounds)) {
+      referenceCounts = profile.score.shares;
+    } else {
+      const previous: WindowScope = { ...scope, fromMs: scope.fromMs - window.ms, toMs: scope.fromMs };
+      const before = sumHistograms(histograms(previous, SCORE)).groups.get('');
+      notes.push(
+        profile?.score
+          ? 'The profile’s score buckets differ from the recorded ones: drift against the previous window.'
+          : 'No profile score histogram: drift against the previous window.',
+      );
+      reference = {
+        kind: 'previous-window',
+        from: iso(previous.fromMs),
+        to: iso(previous.toMs),
+        predictions: before?.count ?? 0,
+      };
+      if (before && before.count > 0 && sameBounds(before.bounds, current.bounds)) {
+        referenceCounts = before.counts;
+        referenceN = before.count;
+      } else notes.push('No predictions in the previous window: no drift reference yet.');
+    }
+    if (referenceCounts) {
+      const measures = responseDrift(
+        {
+          reference: referenceCounts,
+          current: current.counts,
+          bounds: current.bounds,
+          ...(referenceN === undefined ? {} : { referenceN }),
+        },
+        driftMethods,
+        { alpha },
+      );
+      drift = { measures, movedBuckets: movedBuckets(store, scope, referenceCounts, current) };
+    }
+  }
+
+  const skew = profile ? trainingServingSkew(profile, featureWindows(scope), alpha) : [];
+  if (!profile) notes.push('No profile: training–serving skew needs the baseline profile.');
+
+  const outcomeCounts = joinedOutcomes(scope, counters(scope, 'ml.outcome'));
+  const holdoutScores = scoreSeries
+    .filter((s) => s.attributes[HOLDOUT] === true)
+    .reduce((a, s) => a + s.count, 0);
+  const holdout =
+    positive === undefined
+      ? null
+      : holdoutOutcomes(outcomeCounts, positive, {
+          confidence: 1 - alpha,
+          holdoutPredictions: holdoutScores,
+        });
+  if (positive === undefined)
+    notes.push('No positive label known (no profile label, none configured): no outcome metrics.');
+
+  const byLabel = [...sumHistograms(scoreSeries, LABEL).groups].map(
+    ([label, h]): ScoreHistogram => ({ label, ...h }),
+  );
+  const estimated =
+    positive === undefined || byLabel.length === 0 ? null : estimatedPerformance(byLabel, positive);
+  const outcomeScores = [
+    ...sumHistograms(
+      histograms(scope, 'ml.outcome.score').filter((s) => s.attributes[HOLDOUT] === true),
+      'ml.outcome.label',
+    ).groups,
+  ].map(([label, h]): ScoreHistogram => ({ label, ...h }));
+  const calibrationResult =
+    positive === undefined || outcomeScores.length === 0
+      ? null
+      : calibration(outcomeScores, positive, 1 - alpha);
+
+  // Means need only count and sum, so every heuristic series counts, with or without buckets.
+  const heuristicTotals = new Map<string, { count: number; sum: number }>();
+  for (const h of histograms(scope, 'ml.heuristic')) {
+    const name = String(h.attributes['ml.heuristic.name'] ?? '');
+    const t = heuristicTotals.get(name) ?? { count: 0, sum: 0 };
+    heuristicTotals.set(name, { count: t.count + h.count, sum: t.sum + h.sum });
+  }
+  const heuristics = [...heuristicTotals].map(([name, t]) => ({
+    name,
+    count: t.count,
+    mean: t.count > 0 ? t.sum / t.count : 0,
+  }));
+
+  return {
+    model,
+    version,
+    window: window.name,
+    from: iso(scope.fromMs),
+    to: iso(nowMs),
+    reference,
+    predictions,
+    drift,
+    skew,
+    holdout,
+    estimated,
+    calibration: calibrationResult,
+    heuristics,
+    notes,
+  };
+}
+
+/** Feature windows as the skew analysis wants them, summed over every other attribute. */
+function featureWindows(scope: WindowScope): Map<string, FeatureWindow> {
+  const out = new Map<string, FeatureWindow>();
+  const entry = (name: string) => {
+    let w = out.get(name);
+    if (!w) {
+      w = { missing: 0 };
+      out.set(name, w);
+    }
+    return w;
+  };
+  for (const [name, h] of sumHistograms(histograms(scope, 'ml.feature.quantile'), 'ml.feature.name').groups)
+    entry(name).quantileCounts = h.counts;
+  for (const c of counters(scope, 'ml.feature.category')) {
+    const w = entry(String(c.attributes['ml.feature.name']));
+    const category = String(c.attributes['ml.feature.category'] ?? OTHER_CATEGORY);
+    w.categoryCounts = { ...w.categoryCounts, [category]: (w.categoryCounts?.[category] ?? 0) + c.value };
+  }
+  for (const c of counters(scope, 'ml.feature.missing'))
+    entry(String(c.attributes['ml.feature.name'])).missing += c.value;
+  return out;
+}
+
+/**
+ * `ml.outcome` counts, with outcomes that arrived without the predicted label (the caller only had the
+ * prediction id) given it from the stored holdout prediction span when the id join finds one.
+ */
+function joinedOutcomes(
+  scope: WindowScope,
+  series: { attributes: Record<string, unknown>; value: number }[],
+): OutcomeCount[] {
+  const counts: OutcomeCount[] = series.map((s) => ({
+    ...(s.attributes[LABEL] === undefined ? {} : { predicted: String(s.attributes[LABEL]) }),
+    actual: String(s.attributes['ml.outcome.label']),
+    holdout: s.attributes[HOLDOUT] === true,
+    count: s.value,
+  }));
+  const unlabelled = scope.store
+    .outcomeSpans({ model: scope.model, fromMs: scope.fromMs, toMs: scope.toMs })
+    .filter((o) => o.version === scope.version && o.predictedLabel === null && o.holdout !== false);
+  if (unlabelled.length === 0) return counts;
+  const predictions = new Map(
+    scope.store
+      .predictionSpans({ model: scope.model, ids: unlabelled.map((o) => o.predictionId) })
+      .map((p) => [p.predictionId, p]),
+  );
+  for (const o of unlabelled) {
+    const label = predictions.get(o.predictionId)?.label;
+    if (label === null || label === undefined) continue;
+    // Move one outcome from the unlabelled cell to its joined cell.
+    const from = counts.find(
+      (c) => c.predicted === undefined && c.actual === o.outcomeLabel && c.holdout && c.count > 0,
+    );
+    if (!from) continue;
+    from.count--;
+    counts.push({ predicted: label, actual: o.outcomeLabel, holdout: true, count: 1 });
+  }
+  return counts;
+}
+
+function movedBuckets(
+  store: Store,
+  scope: WindowScope,
+  reference: readonly number[],
+  current: { count: number; bounds: number[]; counts: number[] },
+): NonNullable<ModelReport['drift']>['movedBuckets'] {
+  const refTotal = reference.reduce((a, b) => a + b, 0);
+  const exemplars = store.exemplars({
+    model: scope.model,
+    version: scope.version,
+    fromMs: scope.fromMs,
+    toMs: scope.toMs,
+  });
+  return current.counts
+    .map((c, i) => ({ i, referenceShare: (reference[i] ?? 0) / refTotal, currentShare: c / current.count }))
+    .sort((a, b) => Math.abs(b.currentShare - b.referenceShare) - Math.abs(a.currentShare - a.referenceShare))
+    .slice(0, 3)
+    .map(({ i, referenceShare, currentShare }) => ({
+      lower: i === 0 ? null : (current.bounds[i - 1] as number),
+      upper: i === current.bounds.length ? null : (current.bounds[i] as number),
+      referenceShare,
+      currentShare,
+      exemplars: exemplars.filter((e) => e.scoreBucket === i).map((e) => e.traceId),
+    }));
+}
+
+function rarerClass(profile: Profile | undefined): string | undefined {
+  const classes = Object.entries(profile?.label?.classes ?? {});
+  if (classes.length !== 2) return undefined;
+  return classes.sort((a, b) => a[1] - b[1])[0]?.[0];
+}
+
+function sameBounds(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,70 @@
+import type { AttributeMap, HistogramAggregate, Store } from '../store/index.js';
+
+/** One model version's window in the store. */
+export interface WindowScope {
+  store: Store;
+  model: string;
+  version: string;
+  fromMs: number;
+  toMs: number;
+}
+
+export function histograms(scope: WindowScope, instrument: string): HistogramAggregate[] {
+  return scope.store.histograms({
+    model: scope.model,
+    version: scope.version,
+    instrument,
+    fromMs: scope.fromMs,
+    toMs: scope.toMs,
+  });
+}
+
+export function counters(
+  scope: WindowScope,
+  instrument: string,
+): { attributes: AttributeMap; value: number }[] {
+  return scope.store.counters({
+    model: scope.model,
+    version: scope.version,
+    instrument,
+    fromMs: scope.fromMs,
+    toMs: scope.toMs,
+  });
+}
+
+/**
+ * Sums histogram series (e.g. every label and holdout flag of `ml.prediction.score`) into one, grouped by
+ * the value of `groupBy` when given. Series with other bucket bounds than the first are left out and
+ * counted, since their buckets cannot be added.
+ */
+export function sumHistograms(
+  series: readonly HistogramAggregate[],
+  groupBy?: string,
+): {
+  groups: Map<string, { count: number; sum: number; bounds: number[]; counts: number[] }>;
+  skipped: number;
+} {
+  const groups = new Map<string, { count: number; sum: number; bounds: number[]; counts: number[] }>();
+  let skipped = 0;
+  let bounds: number[] | undefined;
+  for (const s of series) {
+    if (s.counts.length === 0) continue;
+    bounds ??= s.bounds;
+    if (s.bounds.length !== bounds.length || s.bounds.some((b, i) => b !== bounds?.[i])) {
+      skipped++;
+      continue;
+    }
+    const key = groupBy === undefined ? '' : String(s.attributes[groupBy] ?? '');
+    let g = groups.get(key);
+    if (!g) {
+      g = { count: 0, sum: 0, bounds, counts: new Array<number>(s.counts.length).fill(0) };
+      groups.set(key, g);
+    }
+    g.count += s.count;
+    g.sum += s.sum;
+    s.counts.forEach((c, i) => {
+      g.counts[i] = (g.counts[i] as number) + c;
+    });
+  }
+  return { groups, skipped };
+}

@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createModelMonitor } from '@modelpulse/otel';
+import { buildProfile, createRandom, type Profile, wilson } from '@modelpulse/stats';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelReport } from '../src/analyse/report.js';
+import { type RunningServer, startServer } from '../src/index.js';
+
+const NUMERIC = ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'];
+const CATEGORICAL = ['Home', 'Marital', 'Records', 'Job'];
+type Row = Record<string, string | number | null>;
+
+function creditData(): Row[] {
+  const [header, ...lines] = readFileSync(
+    join(import.meta.dirname, '..', '..', '..', 'examples', 'data', 'credit_data.csv'),
+    'utf8',
+  )
+    .trim()
+    .split('\n');
+  const names = (header as string).split(',').map((h) => h.replaceAll('"', ''));
+  return lines.map((line) => {
+    const values = line.split(',');
+    return Object.fromEntries(
+      names.map((name, i) => {
+        const raw = (values[i] as string).replaceAll('"', '');
+        return [name, raw === 'NA' ? null : NUMERIC.includes(name) ? Number(raw) : raw];
+      }),
+    );
+  });
+}
+
+/** A stand-in scoring rule (no trained model needed): a logistic function of two features. */
+const score = (row: Row) =>
+  1 /
+  (1 +
+    Math.exp(
+      -(((row.Amount as number) / ((row.Price as number) || 1)) * 4 - 3 + (row.Records === 'yes' ? 1.5 : 0)),
+    ));
+const rows = creditData().filter((r) => r.Amount !== null && r.Price !== null);
+const features = Object.fromEntries([
+  ...NUMERIC.map((f) => [f, 'numeric' as const]),
+  ...CATEGORICAL.map((f) => [f, 'categorical' as const]),
+]);
+const profile: Profile = buildProfile(
+  rows.map((r) => ({ ...r, score: score(r) })),
+  { features, label: 'Status', score: 'score' },
+);
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer({
+    port: 0,
+    dbPath: ':memory:',
+    models: { credit: { profile, positive: 'bad', alpha: 0.01 } },
+  });
+});
+afterAll(() => server.close());
+
+async function send(
+  traffic: Row[],
+  instance: string,
+  holdoutEvery: number,
+): Promise<{ tp: number; fp: number }> {
+  const reader = new PeriodicExportingMetricReader({
+    exporter: new OTLPMetricExporter({ url: `${server.url}/v1/metrics` }),
+    exportIntervalMillis: 3_600_000,
+  });
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.instance.id': instance }),
+    readers: [reader],
+  });
+  const monitor = createModelMonitor({
+    model: { name: 'credit', version: '1' },
+    profile,
+    meter: provider.getMeter('credit-api'),
+  });
+  let tp = 0;
+  let fp = 0;
+  traffic.forEach((row, i) => {
+    const s = score(row);
+    const label = s > 0.5 ? 'bad' : 'good';
+    const holdout = i % holdoutEvery === 0;
+    const inputs = Object.fromEntries([...NUMERIC, ...CATEGORICAL].map((f) => [f, row[f]]));
+    monitor.recordPrediction({ score: s, label, features: inputs, holdout });
+    if (holdout) {
+      monitor.recordOutcome({ predicted: label, actual: row.Status as string, score: s, holdout: true });
+      if (label === 'bad') row.Status === 'bad' ? tp++ : fp++;
+    }
+  });
+  await reader.forceFlush();
+  await provider.shutdown();
+  return { tp, fp };
+}
+
+async function report(): Promise<ModelReport> {
+  const response = await fetch(`${server.url}/api/models/credit/report?window=1h`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as ModelReport;
+}
+
+describe('report: the whole pipeline from @modelpulse/otel through OTLP to the analyses', () => {
+  const random = createRandom(11);
+  const resample = (n: number) =>
+    Array.from({ length: n }, () => rows[Math.floor(random() * rows.length)] as Row);
+
+  it('healthy traffic: no drift or skew alert, and holdout precision with its Wilson interval', async () => {
+    const { tp, fp } = await send(resample(4000), 'a', 10);
+    const r = await report();
+    expect(r.model).toBe('credit');
+    expect(r.version).toBe('1');
+    expect(r.reference).toEqual({ kind: 'profile' });
+    expect(r.predictions).toBe(4000);
+    expect(r.drift?.measures.filter((m) => m.alert)).toEqual([]);
+    expect(r.skew.filter((s) => s.alert)).toEqual([]);
+    expect(r.holdout?.confusion.tp).toBe(tp);
+    expect(r.holdout?.confusion.fp).toBe(fp);
+    expect(r.holdout?.metrics.precision.value).toBeCloseTo(tp / (tp + fp), 12);
+    expect(r.holdout?.metrics.precision.lower).toBeCloseTo(wilson(tp, tp + fp, 0.99).lower, 12);
+    expect(r.holdout?.coverage).toBe(1);
+  });
+
+  it('an upstream incident: Income ×100 and renamed Home values rank first and alert', async () => {
+    const broken = resample(3000).map((row) => ({
+      ...row,
+      Income: row.Income === null ? null : (row.Income as number) * 100,
+      Home: row.Home === null ? null : `${row.Home}_v2`,
+    }));
+    await send(broken, 'b', 10);
+    const r = await report();
+    expect(
+      r.skew
+        .slice(0, 2)
+        .map((s) => s.feature)
+        .sort(),
+    ).toEqual(['Home', 'Income']);
+    expect(
+      r.skew
+        .filter((s) => s.alert)
+        .map((s) => s.feature)
+        .sort(),
+    ).toEqual(['Home', 'Income']);
+  });
+
+  it('a bad baseline upload is a 400 naming the field; a good one is taken', async () => {
+    const bad = await fetch(`${server.url}/api/models/other/baseline`, {
+      method: 'PUT',
+      body: JSON.stringify({ ...profile, version: 9 }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/validateProfile: version must be 1/);
+    const good = await fetch(`${server.url}/api/models/other/baseline`, {
+      method: 'PUT',
+      body: JSON.stringify(profile),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(good.status).toBe(200);
+  });
+});
