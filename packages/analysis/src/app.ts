@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ModelSettings } from './analyse/cycle.js';
 import { reportRoutes } from './api/report.js';
 import { apiRoutes } from './api/routes.js';
+import type { Emitter } from './emit/index.js';
 import { otlpRoutes } from './receive/http.js';
 import type { IngestOptions } from './receive/options.js';
 import type { Store } from './store/index.js';
@@ -13,7 +14,9 @@ export interface AppOptions extends Partial<IngestOptions> {
   /** Bearer token the JSON API requires. Default: env `MODELPULSE_API_TOKEN`, else none. */
   apiToken?: string;
   /** Per-model analysis settings (baseline profile, positive label, α); baselines can also be PUT at run time. */
-  models?: Record<string, ModelSettings>;
+  models?: Record<string, ModelSettings> | Map<string, ModelSettings>;
+  /** Serves the re-emitted analysis metrics on GET /metrics (Prometheus text format). */
+  emitter?: Emitter;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -29,14 +32,18 @@ export function createApp({
   bodyLimit = 32 * 1024 * 1024,
   maxInFlight = 16,
   models = {},
+  emitter,
   now = Date.now,
 }: AppOptions): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  if (emitter) app.get('/metrics', emitter.metricsHandler());
   app.route('/', otlpRoutes(store, { ...(ingestToken ? { ingestToken } : {}), bodyLimit, maxInFlight }));
   if (apiToken) app.use('/api/*', bearerAuth({ token: apiToken }));
   app.route('/api', apiRoutes(store, now));
-  app.route('/api', reportRoutes(store, new Map(Object.entries(models)), now));
+  // A Map is shared with the caller (the server's analysis schedule sees uploaded baselines).
+  const settings = models instanceof Map ? models : new Map(Object.entries(models));
+  app.route('/api', reportRoutes(store, settings, now));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

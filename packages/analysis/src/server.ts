@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import type { ModelSettings } from './analyse/cycle.js';
+import type { ModelReport } from './analyse/report.js';
+import { runCycle } from './analyse/schedule.js';
 import { createApp } from './app.js';
+import { createEmitter } from './emit/index.js';
 import { Store } from './store/index.js';
 
 export interface ServerOptions {
@@ -18,11 +21,15 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Per-model analysis settings (baseline profile, positive label, α). */
   models?: Record<string, ModelSettings>;
+  /** How often every model is analysed and the results re-emitted; default 60 s. */
+  analysisIntervalMs?: number;
 }
 
 export interface RunningServer {
   url: string;
   store: Store;
+  /** Analyses every model now (as the schedule does) and re-emits the results. */
+  analyse(): ModelReport[];
   close(): Promise<void>;
 }
 
@@ -35,16 +42,20 @@ export async function startServer({
   ingestToken,
   apiToken,
   bodyLimit,
-  models,
+  models = {},
+  analysisIntervalMs = 60_000,
 }: ServerOptions = {}): Promise<RunningServer> {
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const store = Store.open({ path: dbPath, ...(retentionMs ? { retentionMs } : {}) });
+  const emitter = createEmitter();
+  const settings = new Map(Object.entries(models));
   const app = createApp({
     store,
     ...(ingestToken ? { ingestToken } : {}),
     ...(apiToken ? { apiToken } : {}),
     ...(bodyLimit ? { bodyLimit } : {}),
-    ...(models ? { models } : {}),
+    models: settings,
+    emitter,
   });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
@@ -52,17 +63,24 @@ export async function startServer({
   });
   const prune = setInterval(() => store.prune(Date.now()), 600_000);
   prune.unref();
+  const analyse = () => runCycle(store, settings, Date.now(), emitter);
+  const cycle = setInterval(analyse, analysisIntervalMs);
+  cycle.unref();
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
     store,
+    analyse,
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(prune);
+        clearInterval(cycle);
         server.close(() => {
-          store.close();
-          resolve();
+          void emitter.shutdown().finally(() => {
+            store.close();
+            resolve();
+          });
         });
       }),
   };

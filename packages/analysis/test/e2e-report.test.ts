@@ -144,6 +144,26 @@ describe('report: the whole pipeline from @modelpulse/otel through OTLP to the a
     ).toEqual(['Home', 'Income']);
   });
 
+  it('re-emits the analysis as OpenTelemetry metrics on /metrics', async () => {
+    const reports = server.analyse();
+    expect(reports.map((r) => r.window)).toEqual(['1h', '24h', '7d']);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const income = text
+      .split('\n')
+      .find(
+        (l) =>
+          l.startsWith('ml_skew_alert{') &&
+          l.includes('ml_feature_name="Income"') &&
+          l.includes('ml_window="1h"'),
+      );
+    expect(income?.endsWith(' 1')).toBe(true);
+    const precision = text
+      .split('\n')
+      .find((l) => l.startsWith('ml_holdout_precision{') && l.includes('ml_window="24h"'));
+    const reported = reports.find((r) => r.window === '24h')?.holdout?.metrics.precision.value;
+    expect(Number(precision?.split(' ').at(-1))).toBeCloseTo(reported ?? Number.NaN, 12);
+  });
+
   it('a bad baseline upload is a 400 naming the field; a good one is taken', async () => {
     const bad = await fetch(`${server.url}/api/models/other/baseline`, {
       method: 'PUT',

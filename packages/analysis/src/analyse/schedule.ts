@@ -1,0 +1,43 @@
+import type { Emitter } from '../emit/index.js';
+import type { Store } from '../store/index.js';
+import { analyseWindow, type ModelSettings } from './cycle.js';
+import type { ModelReport } from './report.js';
+
+/** Windows analysed by default, as DESIGN.md asks: the last hour, day and week. */
+export const DEFAULT_WINDOWS: readonly { name: string; ms: number }[] = [
+  { name: '1h', ms: 3_600_000 },
+  { name: '24h', ms: 86_400_000 },
+  { name: '7d', ms: 604_800_000 },
+];
+
+/**
+ * One analysis cycle: every model version seen in the store, every window; the reports go to the
+ * emitter (which re-emits them as OTel metrics) and are returned. A model whose analysis fails is
+ * reported on stderr and skipped, so one bad model does not silence the others.
+ */
+export function runCycle(
+  store: Store,
+  settings: ReadonlyMap<string, ModelSettings>,
+  nowMs: number,
+  emitter?: Emitter,
+  windows: readonly { name: string; ms: number }[] = DEFAULT_WINDOWS,
+): ModelReport[] {
+  const reports: ModelReport[] = [];
+  for (const model of store.models()) {
+    for (const { version } of model.versions) {
+      for (const window of windows) {
+        try {
+          reports.push(
+            analyseWindow(store, model.name, version, window, nowMs, settings.get(model.name) ?? {}),
+          );
+        } catch (error) {
+          console.error(
+            `modelpulse: analysis of ${model.name} ${version} over ${window.name} failed: ${(error as Error).message}`,
+          );
+        }
+      }
+    }
+  }
+  emitter?.update(reports);
+  return reports;
+}

@@ -1,0 +1,198 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { ModelReport } from '../analyse/report.js';
+
+/** One value of one gauge: its attributes (bounded, see below) and the number. */
+export interface GaugePoint {
+  attributes: Attributes;
+  value: number;
+}
+
+/**
+ * A gauge the emitter exports: name, unit, description, and how to read its points from one report.
+ * Points with a value that is not a finite number are dropped, so `points` may pass `null` through.
+ *
+ * Extension point: a new result (e.g. `ml.monitor.status` once monitors exist) is one more entry in
+ * {@link REPORT_GAUGES} reading its field of the report — or a list of definitions passed as the emitter's
+ * `gauges` option.
+ *
+ * Every attribute value must come from a bounded set: model name and version, window name (from the
+ * configuration), method names (a fixed list), feature names (from the baseline profile) and heuristic
+ * names (chosen by the instrumenting code, like any metric attribute). Never ids, raw values or free text.
+ */
+export interface GaugeDefinition {
+  name: string;
+  unit: string;
+  description: string;
+  points(report: ModelReport): readonly { attributes: Attributes; value: number | null | undefined }[];
+}
+
+/** `ml.model.name`, `ml.model.version`, `ml.window` of a report: on every point. */
+export function reportAttributes(report: ModelReport): Attributes {
+  return { 'ml.model.name': report.model, 'ml.model.version': report.version, 'ml.window': report.window };
+}
+
+const one = (report: ModelReport, value: number | null | undefined, extra: Attributes = {}) => [
+  { attributes: { ...reportAttributes(report), ...extra }, value },
+];
+
+const flag = (b: boolean) => (b ? 1 : 0);
+
+function gauge(
+  name: string,
+  description: string,
+  points: GaugeDefinition['points'],
+  unit = '1',
+): GaugeDefinition {
+  return { name, unit, description, points };
+}
+
+function driftPoints(
+  report: ModelReport,
+  pick: (m: NonNullable<ModelReport['drift']>['measures'][number]) => number | null | undefined,
+) {
+  return (report.drift?.measures ?? []).map((m) => ({
+    attributes: { ...reportAttributes(report), 'ml.drift.method': m.method },
+    value: pick(m),
+  }));
+}
+
+type Skew = ModelReport['skew'][number];
+
+function skewMeasurePoints(report: ModelReport, pick: (m: Skew['measures'][number]) => number) {
+  return report.skew.flatMap((f) =>
+    f.measures.map((m) => ({
+      attributes: { ...reportAttributes(report), 'ml.feature.name': f.feature, 'ml.drift.method': m.method },
+      value: pick(m),
+    })),
+  );
+}
+
+function skewFeaturePoints(report: ModelReport, pick: (f: Skew) => number) {
+  return report.skew.map((f) => ({
+    attributes: { ...reportAttributes(report), 'ml.feature.name': f.feature },
+    value: pick(f),
+  }));
+}
+
+type Estimate = 'precision' | 'recall' | 'f1';
+
+/** `ml.holdout.<metric>` and its `.lower` / `.upper` interval bounds; all three absent while the value is null. */
+function holdoutEstimate(metric: Estimate, label: string): GaugeDefinition[] {
+  const read = (report: ModelReport, part: 'value' | 'lower' | 'upper') => {
+    const estimate = report.holdout?.metrics[metric];
+    if (!estimate || estimate.value === null) return [];
+    return one(report, estimate[part]);
+  };
+  return [
+    gauge(`ml.holdout.${metric}`, `${label} on the holdout slice, from true outcomes`, (r) =>
+      read(r, 'value'),
+    ),
+    gauge(`ml.holdout.${metric}.lower`, `Lower bound of the holdout ${metric} confidence interval`, (r) =>
+      read(r, 'lower'),
+    ),
+    gauge(`ml.holdout.${metric}.upper`, `Upper bound of the holdout ${metric} confidence interval`, (r) =>
+      read(r, 'upper'),
+    ),
+  ];
+}
+
+/** Everything a {@link ModelReport} re-emits. Documented one by one in docs/metrics.md. */
+export const REPORT_GAUGES: readonly GaugeDefinition[] = [
+  gauge(
+    'ml.predictions',
+    'Predictions with a score in the window',
+    (r) => one(r, r.predictions),
+    '{prediction}',
+  ),
+  // Response drift. chiSquared is a test, not a distance: its p-value goes to ml.drift.p_value and its
+  // threshold is the significance level α (alert when p_value < threshold); every other method's
+  // distance goes to ml.drift.distance (alert when distance > threshold).
+  gauge('ml.drift.distance', 'Distance between the reference and current score distributions', (r) =>
+    driftPoints(r, (m) => (m.method === 'chiSquared' ? undefined : m.value)),
+  ),
+  gauge(
+    'ml.drift.p_value',
+    'p-value of the chi-squared test of the current scores against the reference',
+    (r) => driftPoints(r, (m) => m.pValue),
+  ),
+  gauge(
+    'ml.drift.threshold',
+    'Alert threshold of the drift method: a distance, or for chiSquared the significance level α',
+    (r) => driftPoints(r, (m) => m.threshold),
+  ),
+  gauge('ml.drift.alert', '1 when the drift method alerts in the window, else 0', (r) =>
+    driftPoints(r, (m) => flag(m.alert)),
+  ),
+  // Training–serving skew, per profiled feature.
+  gauge('ml.skew.distance', "Distance between a feature's training and live distributions", (r) =>
+    skewMeasurePoints(r, (m) => m.value),
+  ),
+  gauge('ml.skew.threshold', 'Alert threshold of the skew distance for the window size', (r) =>
+    skewMeasurePoints(r, (m) => m.threshold),
+  ),
+  gauge('ml.skew.p_value', "p-value of the feature's primary distance under no skew", (r) =>
+    skewFeaturePoints(r, (f) => f.pValue),
+  ),
+  gauge('ml.skew.alert', '1 when the feature is skewed (Benjamini–Hochberg across features), else 0', (r) =>
+    skewFeaturePoints(r, (f) => flag(f.alert)),
+  ),
+  gauge('ml.skew.unseen_share', 'Share of values outside the training range or known categories', (r) =>
+    skewFeaturePoints(r, (f) => f.unseenShare),
+  ),
+  gauge('ml.skew.missing_rate', 'Share of missing values of the feature in the window', (r) =>
+    skewFeaturePoints(r, (f) => f.missingRate),
+  ),
+  // Outcomes on the holdout slice.
+  ...holdoutEstimate('precision', 'Precision'),
+  ...holdoutEstimate('recall', 'Recall'),
+  ...holdoutEstimate('f1', 'F1 score'),
+  gauge('ml.holdout.coverage', 'Holdout outcomes received ÷ holdout predictions made', (r) =>
+    one(r, r.holdout?.coverage),
+  ),
+  gauge(
+    'ml.holdout.outcomes',
+    'Holdout outcomes received in the window',
+    (r) => one(r, r.holdout?.outcomes),
+    '{outcome}',
+  ),
+  // Performance estimated from the scores alone.
+  gauge('ml.estimated.precision', 'Precision estimated from the scores (assumes calibration)', (r) =>
+    one(r, r.estimated?.precision),
+  ),
+  gauge('ml.estimated.recall', 'Recall estimated from the scores (assumes calibration)', (r) =>
+    one(r, r.estimated?.recall),
+  ),
+  // Quality heuristics.
+  gauge('ml.heuristic.mean', 'Mean of a quality heuristic over the window', (r) =>
+    r.heuristics.map((h) => ({
+      attributes: { ...reportAttributes(r), 'ml.heuristic.name': h.name },
+      value: h.mean,
+    })),
+  ),
+  // ml.monitor.status: add here when ModelReport carries monitors.
+];
+
+/**
+ * Points of every gauge for a set of reports. Non-finite values are dropped; when two reports share
+ * model, version and window the later one wins, so no series appears twice.
+ */
+export function gaugePoints(
+  definitions: readonly GaugeDefinition[],
+  reports: readonly ModelReport[],
+): Map<GaugeDefinition, GaugePoint[]> {
+  const result = new Map<GaugeDefinition, GaugePoint[]>();
+  for (const definition of definitions) {
+    const byKey = new Map<string, GaugePoint>();
+    for (const report of reports) {
+      for (const { attributes, value } of definition.points(report)) {
+        if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+        byKey.set(JSON.stringify(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : 1))), {
+          attributes,
+          value,
+        });
+      }
+    }
+    if (byKey.size > 0) result.set(definition, [...byKey.values()]);
+  }
+  return result;
+}
