@@ -139,6 +139,7 @@ export function analyseWindow(
     to: iso(nowMs),
     reference,
     predictions,
+    labels: Object.fromEntries(byLabel.map((h) => [h.label, h.count])),
     drift,
     skew,
     holdout,

@@ -15,6 +15,8 @@ export interface ModelReport {
   reference: { kind: 'profile' } | { kind: 'previous-window'; from: string; to: string; predictions: number };
   /** predictions with a score in the window */
   predictions: number;
+  /** predictions per predicted label (`ml.prediction.label`), e.g. to watch the rejection share */
+  labels: Record<string, number>;
   drift: {
     measures: DriftMeasure[];
     /** the buckets whose share moved most, with exemplar trace ids from the store */
