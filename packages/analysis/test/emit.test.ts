@@ -19,6 +19,7 @@ function loanReport(): ModelReport {
     to: '2026-11-26T11:00:00.000Z',
     reference: { kind: 'profile' },
     predictions: 1200,
+    labels: { reject: 300, approve: 900 },
     drift: {
       measures: [
         { method: 'd1', value: 0.25, threshold: 0.125, alert: true },
@@ -97,6 +98,7 @@ function churnReport(): ModelReport {
       predictions: 500,
     },
     predictions: 480,
+    labels: { reject: 120, approve: 360 },
     drift: { measures: [{ method: 'd1', value: 0.0625, threshold: 0.2, alert: false }], movedBuckets: [] },
     skew: [],
     holdout: {
