@@ -63,6 +63,7 @@ async function send(
   traffic: Row[],
   instance: string,
   holdoutEvery: number,
+  { version = '1', cut = 0.5 }: { version?: string; cut?: number } = {},
 ): Promise<{ tp: number; fp: number }> {
   const reader = new PeriodicExportingMetricReader({
     exporter: new OTLPMetricExporter({ url: `${server.url}/v1/metrics` }),
@@ -73,7 +74,7 @@ async function send(
     readers: [reader],
   });
   const monitor = createModelMonitor({
-    model: { name: 'credit', version: '1' },
+    model: { name: 'credit', version },
     profile,
     meter: provider.getMeter('credit-api'),
   });
@@ -81,7 +82,7 @@ async function send(
   let fp = 0;
   traffic.forEach((row, i) => {
     const s = score(row);
-    const label = s > 0.5 ? 'bad' : 'good';
+    const label = s > cut ? 'bad' : 'good';
     const holdout = i % holdoutEvery === 0;
     const inputs = Object.fromEntries([...NUMERIC, ...CATEGORICAL].map((f) => [f, row[f]]));
     monitor.recordPrediction({ score: s, label, features: inputs, holdout });
@@ -95,8 +96,8 @@ async function send(
   return { tp, fp };
 }
 
-async function report(): Promise<ModelReport> {
-  const response = await fetch(`${server.url}/api/models/credit/report?window=1h`);
+async function report(version = '1'): Promise<ModelReport> {
+  const response = await fetch(`${server.url}/api/models/credit/report?window=1h&version=${version}`);
   expect(response.status).toBe(200);
   return (await response.json()) as ModelReport;
 }
@@ -106,9 +107,12 @@ describe('report: the whole pipeline from @modelpulse/otel through OTLP to the a
   const resample = (n: number) =>
     Array.from({ length: n }, () => rows[Math.floor(random() * rows.length)] as Row);
 
+  let healthyPrecision = Number.NaN;
+
   it('healthy traffic: no drift or skew alert, and holdout precision with its Wilson interval', async () => {
     const { tp, fp } = await send(resample(4000), 'a', 10);
     const r = await report();
+    healthyPrecision = r.holdout?.metrics.precision.value ?? Number.NaN;
     expect(r.model).toBe('credit');
     expect(r.version).toBe('1');
     expect(r.reference).toEqual({ kind: 'profile' });
@@ -144,9 +148,28 @@ describe('report: the whole pipeline from @modelpulse/otel through OTLP to the a
     ).toEqual(['Home', 'Income']);
   });
 
+  it('a precision drop (an over-eager release) is confirmed by the interval only once enough outcomes arrived', async () => {
+    // Version 2 flags far more applications as bad: precision falls. Outcomes trickle in.
+    await send(resample(60), 'c', 2, { version: '2', cut: 0.2 });
+    const early = await report('2');
+    expect(early.holdout?.outcomes).toBe(30);
+    expect(early.holdout?.metrics.precision.upper).toBeGreaterThan(healthyPrecision); // not yet confirmed
+    await send(resample(3000), 'c', 2, { version: '2', cut: 0.2 });
+    const late = await report('2');
+    expect(late.holdout?.outcomes).toBe(30 + 1500);
+    expect(late.holdout?.metrics.precision.upper).toBeLessThan(healthyPrecision); // confirmed
+  });
+
   it('re-emits the analysis as OpenTelemetry metrics on /metrics', async () => {
     const reports = server.analyse();
-    expect(reports.map((r) => r.window)).toEqual(['1h', '24h', '7d']);
+    expect(reports.map((r) => `${r.version} ${r.window}`).sort()).toEqual([
+      '1 1h',
+      '1 24h',
+      '1 7d',
+      '2 1h',
+      '2 24h',
+      '2 7d',
+    ]);
     const text = await (await fetch(`${server.url}/metrics`)).text();
     const income = text
       .split('\n')
@@ -159,8 +182,14 @@ describe('report: the whole pipeline from @modelpulse/otel through OTLP to the a
     expect(income?.endsWith(' 1')).toBe(true);
     const precision = text
       .split('\n')
-      .find((l) => l.startsWith('ml_holdout_precision{') && l.includes('ml_window="24h"'));
-    const reported = reports.find((r) => r.window === '24h')?.holdout?.metrics.precision.value;
+      .find(
+        (l) =>
+          l.startsWith('ml_holdout_precision{') &&
+          l.includes('ml_window="24h"') &&
+          l.includes('ml_model_version="1"'),
+      );
+    const reported = reports.find((r) => r.window === '24h' && r.version === '1')?.holdout?.metrics.precision
+      .value;
     expect(Number(precision?.split(' ').at(-1))).toBeCloseTo(reported ?? Number.NaN, 12);
   });
 
