@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
 import type { ModelSettings } from './analyse/cycle.js';
+import { OPENAPI } from './api/openapi.js';
 import { reportRoutes } from './api/report.js';
 import { apiRoutes } from './api/routes.js';
 import type { Emitter } from './emit/index.js';
@@ -37,6 +38,7 @@ export function createApp({
 }: AppOptions): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/openapi.json', (c) => c.json(OPENAPI));
   if (emitter) app.get('/metrics', emitter.metricsHandler());
   app.route('/', otlpRoutes(store, { ...(ingestToken ? { ingestToken } : {}), bodyLimit, maxInFlight }));
   if (apiToken) app.use('/api/*', bearerAuth({ token: apiToken }));

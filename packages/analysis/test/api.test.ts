@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OPENAPI } from '../src/api/openapi.js';
 import { createApp } from '../src/app.js';
 import { Store } from '../src/store/index.js';
 
@@ -88,5 +89,26 @@ describe('read API', () => {
       200,
     );
     expect((await app.request('/healthz')).status).toBe(200);
+  });
+
+  it('serves /openapi.json, and every documented path exists on the app', async () => {
+    const app = createApp({ store });
+    expect(((await (await app.request('/openapi.json')).json()) as { openapi: string }).openapi).toBe(
+      '3.1.0',
+    );
+    for (const [path, methods] of Object.entries(OPENAPI.paths)) {
+      for (const method of Object.keys(methods)) {
+        if (path === '/metrics') continue; // served only when an emitter is configured
+        const url = `${path.replace('{model}', 'm')}?instrument=ml.prediction.score&window=1h`;
+        const response = await app.request(url, {
+          method: method.toUpperCase(),
+          body: method === 'put' ? '{}' : null,
+        });
+        const body = response.headers.get('content-type')?.includes('json')
+          ? ((await response.json()) as { error?: string })
+          : {};
+        expect(body.error ?? '', `${method} ${path}`).not.toMatch(/No route/);
+      }
+    }
   });
 });
