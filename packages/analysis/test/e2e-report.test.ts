@@ -7,6 +7,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelReport } from '../src/analyse/report.js';
+import { fetchReport, formatReport } from '../src/cli/report.js';
 import { type RunningServer, startServer } from '../src/index.js';
 
 const NUMERIC = ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'];
@@ -146,6 +147,25 @@ describe('report: the whole pipeline from @modelpulse/otel through OTLP to the a
         .map((s) => s.feature)
         .sort(),
     ).toEqual(['Home', 'Income']);
+  });
+
+  it('prints the report as terminal tables (modelpulse report)', async () => {
+    const text = formatReport(await fetchReport(server.url, 'credit', '1h', undefined, '1'));
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^credit 1 · window 1h .* · 7000 predictions$/);
+    const skewHeader = lines.findIndex((l) => l.startsWith('Training–serving skew'));
+    // The two broken features are the first two rows of the skew table, both alerting.
+    expect(
+      lines
+        .slice(skewHeader + 3, skewHeader + 5)
+        .map((l) => l.trim().split(/\s+/)[0])
+        .sort(),
+    ).toEqual(['Home', 'Income']);
+    expect(lines.slice(skewHeader + 3, skewHeader + 5).every((l) => l.endsWith('ALERT'))).toBe(true);
+    expect(text).toMatch(/Holdout outcomes \(positive: bad; 700 outcomes, coverage 100.0 %\)/);
+    await expect(fetchReport(server.url, 'nobody', '1h', undefined)).rejects.toThrow(
+      /answered 404: No data for model "nobody"/,
+    );
   });
 
   it('a precision drop (an over-eager release) is confirmed by the interval only once enough outcomes arrived', async () => {
