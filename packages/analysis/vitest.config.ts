@@ -6,5 +6,6 @@ const conditions = ['source', 'import', 'node', 'default'];
 export default defineProject({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
-  test: { name: 'analysis', include: ['test/**/*.test.ts'] },
+  // End-to-end tests run real exporters, SQLite and simulations: allow them more than the default 5 s.
+  test: { name: 'analysis', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
 });

@@ -2,10 +2,12 @@ import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
 import type { ModelSettings } from './analyse/cycle.js';
+import { alertRoutes } from './api/alerts.js';
 import { OPENAPI } from './api/openapi.js';
 import { reportRoutes } from './api/report.js';
 import { apiRoutes } from './api/routes.js';
 import type { Emitter } from './emit/index.js';
+import type { MonitorEngine } from './monitors/index.js';
 import { otlpRoutes } from './receive/http.js';
 import type { IngestOptions } from './receive/options.js';
 import type { Store } from './store/index.js';
@@ -18,6 +20,8 @@ export interface AppOptions extends Partial<IngestOptions> {
   models?: Record<string, ModelSettings> | Map<string, ModelSettings>;
   /** Serves the re-emitted analysis metrics on GET /metrics (Prometheus text format). */
   emitter?: Emitter;
+  /** Monitor states and history behind GET /api/alerts. */
+  monitors?: MonitorEngine;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -34,6 +38,7 @@ export function createApp({
   maxInFlight = 16,
   models = {},
   emitter,
+  monitors,
   now = Date.now,
 }: AppOptions): Hono {
   const app = new Hono();
@@ -46,6 +51,14 @@ export function createApp({
   // A Map is shared with the caller (the server's analysis schedule sees uploaded baselines).
   const settings = models instanceof Map ? models : new Map(Object.entries(models));
   app.route('/api', reportRoutes(store, settings, now));
+  if (monitors)
+    app.route(
+      '/api',
+      alertRoutes(
+        () => monitors.statuses(),
+        (filter) => monitors.history(filter),
+      ),
+    );
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

@@ -6,6 +6,7 @@ import type { ModelReport } from './analyse/report.js';
 import { runCycle } from './analyse/schedule.js';
 import { createApp } from './app.js';
 import { createEmitter } from './emit/index.js';
+import { MonitorEngine } from './monitors/index.js';
 import { Store } from './store/index.js';
 
 export interface ServerOptions {
@@ -48,6 +49,7 @@ export async function startServer({
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const store = Store.open({ path: dbPath, ...(retentionMs ? { retentionMs } : {}) });
   const emitter = createEmitter();
+  const monitors = new MonitorEngine();
   const settings = new Map(Object.entries(models));
   const app = createApp({
     store,
@@ -56,6 +58,7 @@ export async function startServer({
     ...(bodyLimit ? { bodyLimit } : {}),
     models: settings,
     emitter,
+    monitors,
   });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
@@ -63,7 +66,12 @@ export async function startServer({
   });
   const prune = setInterval(() => store.prune(Date.now()), 600_000);
   prune.unref();
-  const analyse = () => runCycle(store, settings, Date.now(), emitter);
+  const analyse = () => {
+    const now = Date.now();
+    const reports = runCycle(store, settings, now, emitter);
+    emitter.updateMonitors(monitors.evaluateAll(settings, reports, now));
+    return reports;
+  };
   const cycle = setInterval(analyse, analysisIntervalMs);
   cycle.unref();
   const address = server.address();

@@ -55,7 +55,30 @@ beforeAll(async () => {
   server = await startServer({
     port: 0,
     dbPath: ':memory:',
-    models: { credit: { profile, positive: 'bad', alpha: 0.01 } },
+    models: {
+      credit: {
+        profile,
+        positive: 'bad',
+        alpha: 0.01,
+        monitors: [
+          {
+            name: 'inputs-broken',
+            description: 'upstream sends features we were not trained on',
+            value: 'skew.alerts',
+            window: '1h',
+            above: 0,
+            severity: 'critical',
+          },
+          {
+            name: 'rejects-everyone',
+            description: 'it rejects too many good customers',
+            value: 'share.bad',
+            window: '1h',
+            above: 0.99,
+          },
+        ],
+      },
+    },
   });
 });
 afterAll(() => server.close());
@@ -211,6 +234,28 @@ describe('report: the whole pipeline from @modelpulse/otel through OTLP to the a
     const reported = reports.find((r) => r.window === '24h' && r.version === '1')?.holdout?.metrics.precision
       .value;
     expect(Number(precision?.split(' ').at(-1))).toBeCloseTo(reported ?? Number.NaN, 12);
+  });
+
+  it('evaluates the stakeholder-fear monitors: the broken-inputs one fires, the other stays ok', async () => {
+    server.analyse();
+    const { alerts, monitors } = (await (await fetch(`${server.url}/api/alerts`)).json()) as {
+      alerts: { monitor: string; status: string; version: string }[];
+      monitors: { monitor: string; status: string; version: string }[];
+    };
+    expect(alerts.filter((a) => a.version === '1').map((a) => [a.monitor, a.status])).toEqual([
+      ['inputs-broken', 'firing'],
+    ]);
+    expect(monitors.find((m) => m.monitor === 'rejects-everyone' && m.version === '1')?.status).toBe('ok');
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const status = text
+      .split('\n')
+      .find(
+        (l) =>
+          l.startsWith('ml_monitor_status{') &&
+          l.includes('ml_monitor_name="inputs-broken"') &&
+          l.includes('ml_model_version="1"'),
+      );
+    expect(status?.endsWith(' 2')).toBe(true);
   });
 
   it('a bad baseline upload is a 400 naming the field; a good one is taken', async () => {

@@ -1,4 +1,5 @@
 import { OTHER_CATEGORY, type Profile } from '@modelpulse/stats';
+import type { MonitorSpec } from '../monitors/types.js';
 import type { Store } from '../store/index.js';
 import { DEFAULT_DRIFT_METHODS, type DriftMethod, responseDrift } from './drift.js';
 import { calibration, estimatedPerformance, type ScoreHistogram } from './estimated.js';
@@ -14,7 +15,38 @@ export interface ModelSettings {
   /** level of every calibrated threshold and test; default 0.01 */
   alpha?: number;
   driftMethods?: readonly DriftMethod[];
+  /**
+   * Windows analysed for this model (config `windows`); default: the service's windows
+   * (`DEFAULT_WINDOWS`).
+   */
+  windows?: readonly { name: string; ms: number }[];
+  /**
+   * Drift reference (config `reference`): the profile, the previous window of the same length, or a
+   * pinned period. Default: the profile when it has a score histogram with the recorded buckets, else
+   * the previous window.
+   */
+  reference?: ReferenceSetting;
+  /**
+   * Fixed alert threshold on every drift distance (config `drift.threshold`) instead of thresholds
+   * calibrated at `alpha`.
+   */
+  driftThreshold?: number;
+  /** α of the training–serving skew tests (config `skew.alpha`); default `alpha`. */
+  skewAlpha?: number;
+  /**
+   * Holdout predictions count toward outcome coverage only once older than this (config
+   * `holdout.maturity`), so outcomes still on their way do not read as missing; default 0.
+   */
+  holdoutMaturityMs?: number;
+  /** The model's monitors (config `monitors`), evaluated on its window reports. */
+  monitors?: readonly MonitorSpec[];
 }
+
+/** Where a model's drift reference comes from; see `ModelSettings.reference`. */
+export type ReferenceSetting =
+  | { kind: 'profile' }
+  | { kind: 'previous-window' }
+  | { kind: 'pinned'; from: string; to: string; fromMs: number; toMs: number };
 
 const SCORE = 'ml.prediction.score';
 const LABEL = 'ml.prediction.label';
@@ -49,26 +81,36 @@ export function analyseWindow(
   if (current && current.count > 0) {
     let referenceCounts: number[] | undefined;
     let referenceN: number | undefined;
-    if (profile?.score && sameBounds(profile.score.boundaries, current.bounds)) {
+    const wanted = settings.reference?.kind ?? 'profile';
+    if (wanted === 'profile' && profile?.score && sameBounds(profile.score.boundaries, current.bounds)) {
       referenceCounts = profile.score.shares;
     } else {
-      const previous: WindowScope = { ...scope, fromMs: scope.fromMs - window.ms, toMs: scope.fromMs };
-      const before = sumHistograms(histograms(previous, SCORE)).groups.get('');
-      notes.push(
-        profile?.score
-          ? 'The profile’s score buckets differ from the recorded ones: drift against the previous window.'
-          : 'No profile score histogram: drift against the previous window.',
-      );
+      // A pinned period, or the previous window of the same length.
+      const pinned = settings.reference?.kind === 'pinned' ? settings.reference : undefined;
+      const period: WindowScope = pinned
+        ? { ...scope, fromMs: pinned.fromMs, toMs: pinned.toMs }
+        : { ...scope, fromMs: scope.fromMs - window.ms, toMs: scope.fromMs };
+      const before = sumHistograms(histograms(period, SCORE)).groups.get('');
+      if (!pinned && wanted === 'profile') {
+        notes.push(
+          profile?.score
+            ? 'The profile’s score buckets differ from the recorded ones: drift against the previous window.'
+            : 'No profile score histogram: drift against the previous window.',
+        );
+      }
       reference = {
-        kind: 'previous-window',
-        from: iso(previous.fromMs),
-        to: iso(previous.toMs),
+        kind: pinned ? 'pinned' : 'previous-window',
+        from: iso(period.fromMs),
+        to: iso(period.toMs),
         predictions: before?.count ?? 0,
       };
       if (before && before.count > 0 && sameBounds(before.bounds, current.bounds)) {
         referenceCounts = before.counts;
         referenceN = before.count;
-      } else notes.push('No predictions in the previous window: no drift reference yet.');
+      } else
+        notes.push(
+          `No predictions in the reference period (${reference.from} → ${reference.to}): no drift reference.`,
+        );
     }
     if (referenceCounts) {
       const measures = responseDrift(
@@ -79,17 +121,25 @@ export function analyseWindow(
           ...(referenceN === undefined ? {} : { referenceN }),
         },
         driftMethods,
-        { alpha },
+        settings.driftThreshold === undefined ? { alpha } : { threshold: settings.driftThreshold },
       );
       drift = { measures, movedBuckets: movedBuckets(store, scope, referenceCounts, current) };
     }
   }
 
-  const skew = profile ? trainingServingSkew(profile, featureWindows(scope), alpha) : [];
+  const skew = profile
+    ? trainingServingSkew(profile, featureWindows(scope), settings.skewAlpha ?? alpha)
+    : [];
   if (!profile) notes.push('No profile: training–serving skew needs the baseline profile.');
 
   const outcomeCounts = joinedOutcomes(scope, counters(scope, 'ml.outcome'));
-  const holdoutScores = scoreSeries
+  // Coverage compares outcomes with the holdout predictions old enough for theirs to have arrived.
+  const maturity = settings.holdoutMaturityMs ?? 0;
+  const matured =
+    maturity === 0
+      ? scoreSeries
+      : histograms({ ...scope, fromMs: scope.fromMs - maturity, toMs: scope.toMs - maturity }, SCORE);
+  const holdoutScores = matured
     .filter((s) => s.attributes[HOLDOUT] === true)
     .reduce((a, s) => a + s.count, 0);
   const holdout =

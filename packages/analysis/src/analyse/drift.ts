@@ -1,4 +1,5 @@
 import { chiSquaredSurvival, type DistanceMethod, distanceByName, nullThreshold } from '@modelpulse/stats';
+import { gridSize } from './sample-size-grid.js';
 
 /** Distances the response-drift analysis can compute, plus the chi-squared test. */
 export type DriftMethod = DistanceMethod | 'chiSquared';
@@ -58,7 +59,7 @@ export function responseDrift(
     const threshold =
       'threshold' in level
         ? level.threshold
-        : nullThreshold(method, input.reference, n, level.alpha, {
+        : nullThreshold(method, input.reference, gridSize(n), level.alpha, {
             edges,
             ...(input.referenceN === undefined ? {} : { referenceN: input.referenceN }),
           });

@@ -12,7 +12,9 @@ export interface ModelReport {
   from: string;
   to: string;
   /** where the reference came from: the baseline profile, or a window of live traffic */
-  reference: { kind: 'profile' } | { kind: 'previous-window'; from: string; to: string; predictions: number };
+  reference:
+    | { kind: 'profile' }
+    | { kind: 'previous-window' | 'pinned'; from: string; to: string; predictions: number };
   /** predictions with a score in the window */
   predictions: number;
   /** predictions per predicted label (`ml.prediction.label`), e.g. to watch the rejection share */

@@ -10,6 +10,7 @@ import {
   type Profile,
   wilson,
 } from '@modelpulse/stats';
+import { gridSize } from './sample-size-grid.js';
 
 /** One feature's live data in a window, as read from the store. */
 export interface FeatureWindow {
@@ -87,7 +88,10 @@ export function trainingServingSkew(
         type: 'numeric',
         n,
         measures,
-        pValue: nullPValue(measures[0]?.value ?? 0, nullDistribution('jensenShannon', expected.shares, n)),
+        pValue: nullPValue(
+          measures[0]?.value ?? 0,
+          nullDistribution('jensenShannon', expected.shares, gridSize(n)),
+        ),
         unseenShare: ((counts[0] as number) + (counts[last] as number)) / n,
         ...base(n),
         alert: false,
@@ -129,7 +133,7 @@ function measure(
   alpha: number,
 ): SkewMeasure {
   const value = distanceByName(method)(reference, current);
-  const threshold = nullThreshold(method, reference, n, alpha);
+  const threshold = nullThreshold(method, reference, gridSize(n), alpha);
   return { method, value, threshold, alert: value > threshold };
 }
 

@@ -1,22 +1,36 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseWindow } from '../api/window.js';
+import { ConfigError, configToServerOptions, loadConfig } from '../config/index.js';
 import { startServer } from '../server.js';
 import { DataError, PROFILE_USAGE, ProfileUsageError, runProfile } from './profile.js';
 import { replay } from './replay.js';
+import { fetchReport, formatReport } from './report.js';
+import { RULES_USAGE, RulesUsageError, runRules } from './rules.js';
 
 const USAGE = `Usage: modelpulse <command> [options]
 
 Commands:
   serve              run the analysis service (OTLP receiver, JSON API)
+    --config PATH      modelpulse.config.yaml or .json: server and per-model settings (env
+                       MODELPULSE_CONFIG, default ./modelpulse.config.yaml when present);
+                       the options below (and their env variables) override the file
     --port N           listen port (env MODELPULSE_PORT, default 4318)
     --host ADDR        bind address (env MODELPULSE_HOST, default 127.0.0.1)
     --db PATH          SQLite file (env MODELPULSE_DB, default ./.modelpulse/modelpulse.db)
     --retention D      keep data this long, e.g. 30d (env MODELPULSE_RETENTION, default 30d)
     --token T          ingest bearer token (env MODELPULSE_INGEST_TOKEN)
+  report             print a model's report from a running service as tables
+    --model NAME       the model (required)
+    --window W         1h, 24h (default), 7d, …
+    --version V        default: the latest seen
+    --url URL          the service (env MODELPULSE_URL, default http://127.0.0.1:4318); token: MODELPULSE_API_TOKEN
+    --json             the report document instead of tables
   replay FILE        ingest a Collector file-exporter JSON-lines file into the store
     --db PATH          as for serve
-${PROFILE_USAGE}`;
+${PROFILE_USAGE}
+${RULES_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -25,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
     const { values } = parseArgs({
       args: rest,
       options: {
+        config: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         db: { type: 'string' },
@@ -32,17 +47,34 @@ async function main(argv: string[]): Promise<number> {
         token: { type: 'string' },
       },
     });
-    const port = Number(values.port ?? env.MODELPULSE_PORT ?? 4318);
+    // Flags, then env variables, then the config file, then the defaults.
+    const defaultConfig = './modelpulse.config.yaml';
+    const configPath =
+      values.config ?? env.MODELPULSE_CONFIG ?? (existsSync(defaultConfig) ? defaultConfig : undefined);
+    let fromFile: ReturnType<typeof configToServerOptions> | undefined;
+    if (configPath !== undefined) {
+      try {
+        fromFile = configToServerOptions(loadConfig(configPath));
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        console.error(`modelpulse: ${error.message}`);
+        return 2;
+      }
+    }
+    const portText = values.port ?? env.MODELPULSE_PORT;
+    const port = portText === undefined ? (fromFile?.port ?? 4318) : Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new UsageError(`--port must be a port number, got ${values.port ?? env.MODELPULSE_PORT}.`);
+      throw new UsageError(`--port must be a port number, got ${portText}.`);
     const retention = values.retention ?? env.MODELPULSE_RETENTION;
+    const retentionMs = retention ? parseDuration('--retention', retention) : fromFile?.retentionMs;
     const token = values.token ?? env.MODELPULSE_INGEST_TOKEN;
     const server = await startServer({
       port,
-      host: values.host ?? env.MODELPULSE_HOST ?? '127.0.0.1',
-      dbPath: values.db ?? env.MODELPULSE_DB ?? './.modelpulse/modelpulse.db',
-      ...(retention ? { retentionMs: parseDuration('--retention', retention) } : {}),
+      host: values.host ?? env.MODELPULSE_HOST ?? fromFile?.host ?? '127.0.0.1',
+      dbPath: values.db ?? env.MODELPULSE_DB ?? fromFile?.dbPath ?? './.modelpulse/modelpulse.db',
+      ...(retentionMs ? { retentionMs } : {}),
       ...(token ? { ingestToken: token } : {}),
+      ...(fromFile ? { models: fromFile.models, analysisIntervalMs: fromFile.analysisIntervalMs } : {}),
     });
     console.log(
       `modelpulse analysis service listening on ${server.url} (OTLP: ${server.url}/v1/metrics, /v1/traces; API: ${server.url}/api)`,
@@ -51,6 +83,29 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     return new Promise(() => {}); // runs until a signal
+  }
+  if (command === 'report') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        model: { type: 'string' },
+        window: { type: 'string' },
+        version: { type: 'string' },
+        url: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+    if (!values.model) throw new UsageError('report needs --model NAME.');
+    const url = values.url ?? env.MODELPULSE_URL ?? 'http://127.0.0.1:4318';
+    const report = await fetchReport(
+      url,
+      values.model,
+      values.window ?? '24h',
+      env.MODELPULSE_API_TOKEN,
+      values.version,
+    );
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    return 0;
   }
   if (command === 'replay') {
     const { values, positionals } = parseArgs({
@@ -77,6 +132,14 @@ async function main(argv: string[]): Promise<number> {
         console.error(`modelpulse: ${error.message}`);
         return 1;
       }
+      throw error;
+    }
+  }
+  if (command === 'rules') {
+    try {
+      return runRules(rest);
+    } catch (error) {
+      if (error instanceof RulesUsageError) throw new UsageError(error.message);
       throw error;
     }
   }

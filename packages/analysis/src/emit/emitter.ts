@@ -20,7 +20,15 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import type { ModelReport } from '../analyse/report.js';
-import { type GaugeDefinition, gaugePoints, REPORT_GAUGES } from './gauges.js';
+import type { MonitorState } from '../monitors/evaluate.js';
+import {
+  type GaugeDefinition,
+  type GaugePoint,
+  gaugePoints,
+  MONITOR_STATUS_GAUGE,
+  monitorStatusPoints,
+  REPORT_GAUGES,
+} from './gauges.js';
 import { exportIntervalFromEnv, otlpExporterFromEnv } from './otlp.js';
 
 /** Wall-clock time as OTel's [seconds, nanoseconds]. */
@@ -48,6 +56,8 @@ export interface EmitterOptions {
 export interface Emitter {
   /** Replaces every exported value with those of `reports`: series absent from them disappear. */
   update(reports: readonly ModelReport[]): void;
+  /** Replaces every `ml.monitor.status` series with those of `states` (the monitor engine's, after each cycle). */
+  updateMonitors(states: readonly MonitorState[]): void;
   /** Hono handler for `GET /metrics`: the Prometheus text exposition format. */
   metricsHandler(): () => Promise<Response>;
   /** Exports to OTLP now (no-op without an OTLP reader). */
@@ -67,6 +77,7 @@ export interface Emitter {
 export function createEmitter(options: EmitterOptions = {}): Emitter {
   const definitions = options.gauges ?? REPORT_GAUGES;
   let reports: readonly ModelReport[] = [];
+  let monitorPoints: GaugePoint[] = [];
   let updatedAt = hrTime();
 
   const resource: Resource = defaultResource()
@@ -77,7 +88,9 @@ export function createEmitter(options: EmitterOptions = {}): Emitter {
     async collect(): Promise<CollectionResult> {
       const endTime = hrTime();
       const metrics: GaugeMetricData[] = [];
-      for (const [definition, points] of gaugePoints(definitions, reports)) {
+      const all: [Omit<GaugeDefinition, 'points'>, GaugePoint[]][] = [...gaugePoints(definitions, reports)];
+      if (monitorPoints.length > 0) all.push([MONITOR_STATUS_GAUGE, monitorPoints]);
+      for (const [definition, points] of all) {
         metrics.push({
           descriptor: {
             name: definition.name,
@@ -121,6 +134,9 @@ export function createEmitter(options: EmitterOptions = {}): Emitter {
     update(next) {
       reports = [...next];
       updatedAt = hrTime();
+    },
+    updateMonitors(states) {
+      monitorPoints = monitorStatusPoints(states);
     },
     metricsHandler() {
       return async () => {

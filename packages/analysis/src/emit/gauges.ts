@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { ModelReport } from '../analyse/report.js';
+import type { MonitorState } from '../monitors/evaluate.js';
 
 /** One value of one gauge: its attributes (bounded, see below) and the number. */
 export interface GaugePoint {
@@ -11,9 +12,9 @@ export interface GaugePoint {
  * A gauge the emitter exports: name, unit, description, and how to read its points from one report.
  * Points with a value that is not a finite number are dropped, so `points` may pass `null` through.
  *
- * Extension point: a new result (e.g. `ml.monitor.status` once monitors exist) is one more entry in
- * {@link REPORT_GAUGES} reading its field of the report — or a list of definitions passed as the emitter's
- * `gauges` option.
+ * Extension point: a new result of the report is one more entry in {@link REPORT_GAUGES} reading its
+ * field of the report — or a list of definitions passed as the emitter's `gauges` option. Monitor states
+ * are not part of a report: they are fed separately ({@link monitorStatusPoints}, `Emitter.updateMonitors`).
  *
  * Every attribute value must come from a bounded set: model name and version, window name (from the
  * configuration), method names (a fixed list), feature names (from the baseline profile) and heuristic
@@ -169,8 +170,37 @@ export const REPORT_GAUGES: readonly GaugeDefinition[] = [
       value: h.mean,
     })),
   ),
-  // ml.monitor.status: add here when ModelReport carries monitors.
 ];
+
+const STATUS_VALUE = { ok: 0, pending: 1, firing: 2 } as const;
+
+/**
+ * `ml.monitor.status`: 0 ok, 1 pending, 2 firing, per monitor of each model version. Fed by the monitor
+ * engine's states (`Emitter.updateMonitors`), not by reports. Carries `ml.window` (the monitor's window)
+ * like every re-emitted series, and `ml.monitor.name` (from the configuration: bounded).
+ */
+export const MONITOR_STATUS_GAUGE = {
+  name: 'ml.monitor.status',
+  unit: '1',
+  description: 'Monitor status: 0 ok, 1 pending, 2 firing',
+} as const;
+
+/** Points of {@link MONITOR_STATUS_GAUGE}; the later of two states of the same monitor wins. */
+export function monitorStatusPoints(states: readonly MonitorState[]): GaugePoint[] {
+  const byKey = new Map<string, GaugePoint>();
+  for (const s of states) {
+    byKey.set(JSON.stringify([s.model, s.version, s.monitor]), {
+      attributes: {
+        'ml.model.name': s.model,
+        'ml.model.version': s.version,
+        'ml.window': s.window,
+        'ml.monitor.name': s.monitor,
+      },
+      value: STATUS_VALUE[s.status],
+    });
+  }
+  return [...byKey.values()];
+}
 
 /**
  * Points of every gauge for a set of reports. Non-finite values are dropped; when two reports share

@@ -18,8 +18,12 @@ export interface NullThresholdOptions {
   seed?: number;
 }
 
+/** Simulated distributions are large (one double per simulation): keep few. */
 const CACHE_LIMIT = 512;
 const cache = new Map<string, Float64Array>();
+/** Thresholds are single numbers: keep many, so monitoring many features and windows stays cheap. */
+const THRESHOLD_CACHE_LIMIT = 100_000;
+const thresholdCache = new Map<string, number>();
 
 /**
  * Sample-size-aware alert threshold: the (1 − α) quantile of `method`'s distance between the reference
@@ -49,12 +53,27 @@ export function nullThreshold(
     max: 1,
     open: true,
   });
-  const sorted = nullDistribution(method, referenceShares, n, {
-    ...options,
-    simulations: options.simulations ?? defaultSimulations(alpha),
-  });
+  const simulations = options.simulations ?? defaultSimulations(alpha);
+  const edges = options.edges ? Array.from(options.edges).join(',') : '';
+  const key = [
+    alpha,
+    simulations,
+    options.seed ?? 1,
+    options.referenceN ?? '',
+    method,
+    n,
+    edges,
+    Array.from(referenceShares).join(','),
+  ].join('|');
+  const known = thresholdCache.get(key);
+  if (known !== undefined) return known;
+  const sorted = nullDistribution(method, referenceShares, n, { ...options, simulations });
   const index = Math.min(sorted.length - 1, Math.ceil((1 - alpha) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] as number;
+  const threshold = sorted[Math.max(0, index)] as number;
+  if (thresholdCache.size >= THRESHOLD_CACHE_LIMIT)
+    thresholdCache.delete(thresholdCache.keys().next().value as string);
+  thresholdCache.set(key, threshold);
+  return threshold;
 }
 
 /**

@@ -1,0 +1,12 @@
+export { parseDuration } from './duration.js';
+export {
+  ConfigError,
+  configToServerOptions,
+  loadConfig,
+  parseConfig,
+  type ResolvedConfig,
+  type ResolvedModelConfig,
+  type ResolvedMonitor,
+} from './load.js';
+export { MONITOR_VALUE_GRAMMAR, type MonitorValue, parseMonitorValue } from './monitor-value.js';
+export { type ConfigFile, configSchema, DRIFT_METHOD_NAMES } from './schema.js';
