@@ -238,13 +238,17 @@ describe('loadConfig: every rule names the file and the bad field', () => {
     [
       'value path',
       mon('value: holdout.precision.middle, above: 1'),
-      `${M}.monitors[0].value: expected a value path (share.<label>`,
+      `${M}.monitors[0].value: value "holdout.precision.middle" is not a holdout metric`,
     ],
-    ['value path tail', mon('value: predictions.count, above: 1'), 'got "predictions.count"'],
+    [
+      'value path tail',
+      mon('value: predictions.count, above: 1'),
+      'value "predictions.count" is not a known value path; expected one of share.<label>',
+    ],
     [
       'heuristic path',
       mon('value: heuristic.rank, above: 1'),
-      `${M}.monitors[0].value: expected a value path`,
+      `${M}.monitors[0].value: value "heuristic.rank"`,
     ],
     [
       'drift method not computed',

@@ -8,5 +8,4 @@ export {
   type ResolvedModelConfig,
   type ResolvedMonitor,
 } from './load.js';
-export { MONITOR_VALUE_GRAMMAR, type MonitorValue, parseMonitorValue } from './monitor-value.js';
 export { type ConfigFile, configSchema, DRIFT_METHOD_NAMES } from './schema.js';

@@ -6,9 +6,9 @@ import type { z } from 'zod';
 import type { ModelSettings, ReferenceSetting } from '../analyse/cycle.js';
 import type { DriftMethod } from '../analyse/drift.js';
 import type { MonitorSpec } from '../monitors/types.js';
+import { parseValuePath } from '../monitors/value.js';
 import type { ServerOptions } from '../server.js';
 import { parseDuration } from './duration.js';
-import { parseMonitorValue } from './monitor-value.js';
 import { type ConfigFile, configSchema, type ModelConfigFile } from './schema.js';
 
 /**
@@ -215,7 +215,7 @@ function checkSkewFeatures(
   problems: { path: string; message: string }[],
 ): void {
   m.monitors.forEach((spec, i) => {
-    const value = parseMonitorValue(spec.value);
+    const value = parseValuePath(spec.value);
     if (typeof value !== 'string' && value.kind === 'skew' && !(value.feature in profile.features)) {
       problems.push({
         path: `${at}.monitors[${i}].value`,

@@ -2,8 +2,8 @@ import { DISTANCE_METHODS } from '@modelpulse/stats';
 import { z } from 'zod';
 import { DEFAULT_DRIFT_METHODS, type DriftMethod } from '../analyse/drift.js';
 import { DEFAULT_WINDOWS } from '../analyse/schedule.js';
+import { parseValuePath } from '../monitors/value.js';
 import { parseDuration } from './duration.js';
-import { parseMonitorValue } from './monitor-value.js';
 
 /** Every drift method a config may name: the defaults plus the rest of the stats library's distances. */
 export const DRIFT_METHOD_NAMES: readonly DriftMethod[] = [
@@ -101,7 +101,7 @@ const monitor = strict({
   name: nonEmpty,
   description: z.string({ error: (i) => `expected a string, got ${show(i.input)}` }).optional(),
   value: nonEmpty.superRefine((value, ctx) => {
-    const parsed = parseMonitorValue(value);
+    const parsed = parseValuePath(value);
     if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
   }),
   window: nonEmpty,
@@ -175,7 +175,7 @@ const model = strict({
         path: ['monitors', i, 'window'],
         message: `expected one of the model's windows (${m.windows.join(', ')}), got ${JSON.stringify(spec.window)}`,
       });
-    const value = parseMonitorValue(spec.value);
+    const value = parseValuePath(spec.value);
     if (
       typeof value !== 'string' &&
       value.kind === 'drift' &&
