@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
+import type { BaselineFiles } from './analyse/baselines.js';
 import type { ModelSettings } from './analyse/cycle.js';
 import { alertRoutes } from './api/alerts.js';
 import { OPENAPI } from './api/openapi.js';
@@ -22,6 +23,8 @@ export interface AppOptions extends Partial<IngestOptions> {
   emitter?: Emitter;
   /** Monitor states and history behind GET /api/alerts. */
   monitors?: MonitorEngine;
+  /** Where uploaded baselines are kept across restarts; without it they live in memory only. */
+  baselines?: BaselineFiles;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -39,6 +42,7 @@ export function createApp({
   models = {},
   emitter,
   monitors,
+  baselines,
   now = Date.now,
 }: AppOptions): Hono {
   const app = new Hono();
@@ -50,7 +54,7 @@ export function createApp({
   app.route('/api', apiRoutes(store, now));
   // A Map is shared with the caller (the server's analysis schedule sees uploaded baselines).
   const settings = models instanceof Map ? models : new Map(Object.entries(models));
-  app.route('/api', reportRoutes(store, settings, now));
+  app.route('/api', reportRoutes(store, settings, now, baselines));
   if (monitors)
     app.route(
       '/api',

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
+import { BaselineFiles } from './analyse/baselines.js';
 import type { ModelSettings } from './analyse/cycle.js';
 import type { ModelReport } from './analyse/report.js';
 import { runCycle } from './analyse/schedule.js';
@@ -51,6 +52,12 @@ export async function startServer({
   const emitter = createEmitter();
   const monitors = new MonitorEngine();
   const settings = new Map(Object.entries(models));
+  // Baselines uploaded at run time come back after a restart; configured profiles take precedence.
+  const baselines = dbPath === ':memory:' ? undefined : new BaselineFiles(join(dirname(dbPath), 'baselines'));
+  for (const [model, profile] of baselines?.load() ?? []) {
+    const configured = settings.get(model);
+    if (!configured?.profile) settings.set(model, { ...configured, profile });
+  }
   const app = createApp({
     store,
     ...(ingestToken ? { ingestToken } : {}),
@@ -59,6 +66,7 @@ export async function startServer({
     models: settings,
     emitter,
     monitors,
+    ...(baselines ? { baselines } : {}),
   });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));

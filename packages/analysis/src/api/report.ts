@@ -1,6 +1,7 @@
 import { validateProfile } from '@modelpulse/stats';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { BaselineFiles } from '../analyse/baselines.js';
 import { analyseWindow, type ModelSettings } from '../analyse/cycle.js';
 import type { Store } from '../store/index.js';
 import { parseWindow } from './window.js';
@@ -9,9 +10,14 @@ import { parseWindow } from './window.js';
  * `GET /models/:model/report?window=24h[&version=…]`: every analysis of one model version over one
  * window, as one JSON document (the latest version seen when none is named).
  * `PUT /models/:model/baseline`: sets the model's baseline profile at run time (validated; a bad one is
- * a 400 naming the field).
+ * a 400 naming the field), kept across restarts when a baseline folder is given.
  */
-export function reportRoutes(store: Store, settings: Map<string, ModelSettings>, now: () => number): Hono {
+export function reportRoutes(
+  store: Store,
+  settings: Map<string, ModelSettings>,
+  now: () => number,
+  baselines?: BaselineFiles,
+): Hono {
   const app = new Hono();
 
   app.get('/models/:model/report', (c) => {
@@ -44,6 +50,7 @@ export function reportRoutes(store: Store, settings: Map<string, ModelSettings>,
     } catch (error) {
       throw new HTTPException(400, { message: (error as Error).message });
     }
+    baselines?.save(model, profile);
     settings.set(model, { ...settings.get(model), profile });
     return c.json({ model, features: Object.keys(profile.features).length, rows: profile.rows });
   });
