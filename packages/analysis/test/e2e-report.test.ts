@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createModelMonitor } from '@modelpulse/otel';
 import { buildProfile, createRandom, type Profile, wilson } from '@modelpulse/stats';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
@@ -9,29 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelReport } from '../src/analyse/report.js';
 import { fetchReport, formatReport } from '../src/cli/report.js';
 import { type RunningServer, startServer } from '../src/index.js';
+import { CREDIT_CATEGORICAL, CREDIT_NUMERIC, creditData, type Row } from './datasets.js';
 
-const NUMERIC = ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'];
-const CATEGORICAL = ['Home', 'Marital', 'Records', 'Job'];
-type Row = Record<string, string | number | null>;
-
-function creditData(): Row[] {
-  const [header, ...lines] = readFileSync(
-    join(import.meta.dirname, '..', '..', '..', 'examples', 'data', 'credit_data.csv'),
-    'utf8',
-  )
-    .trim()
-    .split('\n');
-  const names = (header as string).split(',').map((h) => h.replaceAll('"', ''));
-  return lines.map((line) => {
-    const values = line.split(',');
-    return Object.fromEntries(
-      names.map((name, i) => {
-        const raw = (values[i] as string).replaceAll('"', '');
-        return [name, raw === 'NA' ? null : NUMERIC.includes(name) ? Number(raw) : raw];
-      }),
-    );
-  });
-}
+const NUMERIC = CREDIT_NUMERIC;
+const CATEGORICAL = CREDIT_CATEGORICAL;
 
 /** A stand-in scoring rule (no trained model needed): a logistic function of two features. */
 const score = (row: Row) =>

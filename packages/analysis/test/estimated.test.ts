@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { explicitBuckets, UNIT_BOUNDARIES } from '@modelpulse/stats';
 import { describe, expect, it } from 'vitest';
 import { calibration, estimatedPerformance, type ScoreHistogram } from '../src/analyse/estimated.js';
+import { nannymlAvailable, nannymlReference } from './datasets.js';
 
 const bounds = [...UNIT_BOUNDARIES];
 const histogramOf = (label: string, scores: number[]): ScoreHistogram => ({
@@ -28,26 +27,13 @@ describe('estimatedPerformance (confidence-based, without labels)', () => {
     expect(e.recall).toBeCloseTo(1.6 / 1.9, 12);
   });
 
-  const REFERENCE = join(
-    import.meta.dirname,
-    '..',
-    '..',
-    '..',
-    '..',
-    'shared',
-    'datasets',
-    'nannyml-california',
-    'california_housing_reference.csv',
-  );
-  it.skipIf(!existsSync(REFERENCE))(
+  it.skipIf(!nannymlAvailable)(
     'is only as good as the scores’ calibration: NannyML’s California scores are not, and the check says so',
     () => {
-      const [header, ...lines] = readFileSync(REFERENCE, 'utf8').trim().split('\n');
-      const cols = (header as string).split(',');
-      const [p, target] = ['y_pred_proba', 'clf_target'].map((c) => cols.indexOf(c));
-      const rows = lines
-        .map((l) => l.split(','))
-        .map((v) => ({ score: Number(v[p as number]), actual: v[target as number] as string }));
+      const rows = nannymlReference(['y_pred_proba', 'clf_target']).map(([score, actual]) => ({
+        score: Number(score),
+        actual: actual as string,
+      }));
       const positives = rows.filter((r) => r.actual === '1');
       const c = calibration(
         [

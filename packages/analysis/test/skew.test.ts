@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   buildProfile,
   createRandom,
@@ -10,30 +8,10 @@ import {
 } from '@modelpulse/stats';
 import { describe, expect, it } from 'vitest';
 import { type FeatureWindow, trainingServingSkew } from '../src/analyse/skew.js';
+import { CREDIT_CATEGORICAL, CREDIT_NUMERIC, creditData, type Row } from './datasets.js';
 
-const NUMERIC = ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'];
-const CATEGORICAL = ['Home', 'Marital', 'Records', 'Job'];
-type Row = Record<string, string | number | null>;
-
-/** credit_data.csv (R modeldata): quoted strings, NA for missing. */
-function creditData(): Row[] {
-  const [header, ...lines] = readFileSync(
-    join(import.meta.dirname, '..', '..', '..', 'examples', 'data', 'credit_data.csv'),
-    'utf8',
-  )
-    .trim()
-    .split('\n');
-  const names = (header as string).split(',').map((h) => h.replaceAll('"', ''));
-  return lines.map((line) => {
-    const values = line.split(',');
-    return Object.fromEntries(
-      names.map((name, i) => {
-        const raw = (values[i] as string).replaceAll('"', '');
-        return [name, raw === 'NA' ? null : NUMERIC.includes(name) ? Number(raw) : raw];
-      }),
-    );
-  });
-}
+const NUMERIC = CREDIT_NUMERIC;
+const CATEGORICAL = CREDIT_CATEGORICAL;
 
 /** What @modelpulse/otel would have recorded for these rows, summed as the store returns it. */
 function windowsOf(profile: Profile, rows: Row[]): Map<string, FeatureWindow> {
