@@ -1,3 +1,16 @@
+/** The two window-sum endpoints differ only in what they sum. */
+function windowSums(summary: string, body: string) {
+  return {
+    get: {
+      summary,
+      parameters: ['model', 'instrument', 'window', 'version'].map((p) => ({
+        $ref: `#/components/parameters/${p}`,
+      })),
+      responses: { 200: { description: body }, 400: { $ref: '#/components/responses/error' } },
+    },
+  };
+}
+
 /** The JSON API described as OpenAPI 3.1, served at GET /openapi.json. */
 export const OPENAPI = {
   openapi: '3.1.0',
@@ -64,36 +77,14 @@ export const OPENAPI = {
         responses: { 200: { description: '{ models }' } },
       },
     },
-    '/api/models/{model}/histograms': {
-      get: {
-        summary: 'Summed histogram buckets per attribute set over a window',
-        parameters: [
-          { $ref: '#/components/parameters/model' },
-          { $ref: '#/components/parameters/instrument' },
-          { $ref: '#/components/parameters/window' },
-          { $ref: '#/components/parameters/version' },
-        ],
-        responses: {
-          200: { description: '{ series: [{ attributes, count, sum, bounds, counts }] }' },
-          400: { $ref: '#/components/responses/error' },
-        },
-      },
-    },
-    '/api/models/{model}/counters': {
-      get: {
-        summary: 'Summed counter values per attribute set over a window',
-        parameters: [
-          { $ref: '#/components/parameters/model' },
-          { $ref: '#/components/parameters/instrument' },
-          { $ref: '#/components/parameters/window' },
-          { $ref: '#/components/parameters/version' },
-        ],
-        responses: {
-          200: { description: '{ series: [{ attributes, value }] }' },
-          400: { $ref: '#/components/responses/error' },
-        },
-      },
-    },
+    '/api/models/{model}/histograms': windowSums(
+      'Summed histogram buckets per attribute set over a window',
+      '{ series: [{ attributes, count, sum, bounds, counts }] }',
+    ),
+    '/api/models/{model}/counters': windowSums(
+      'Summed counter values per attribute set over a window',
+      '{ series: [{ attributes, value }] }',
+    ),
     '/api/models/{model}/report': {
       get: {
         summary: 'Every analysis of one model version over one window',
