@@ -3,6 +3,13 @@ export { equalWidthEdges } from './binning/equal-width-edges.js';
 export { explicitBucketIndex, explicitBuckets } from './binning/explicit-buckets.js';
 export { type Histogram, histogram } from './binning/histogram.js';
 export { quantileEdges } from './binning/quantile-edges.js';
+// Calibration
+export { bucketScores, calibrationMap } from './calibration/calibration-map.js';
+export {
+  type IsotonicFit,
+  isotonicPredict,
+  isotonicRegression,
+} from './calibration/isotonic-regression.js';
 // Categories
 export type { CategoryCounts } from './categorical/category-counts.js';
 export { type ChiSquaredResult, chiSquared } from './categorical/chi-squared.js';
