@@ -190,6 +190,10 @@ describe('Prometheus /metrics', () => {
     expect(lines).toContain(
       `ml_heuristic_mean{${loan},ml_heuristic_name="manual_review_rate",${scope}} 0.125`,
     );
+    // 300 rejections and 900 approvals among loan's 1200 predictions; 120 and 360 among churn's 480
+    expect(lines).toContain('# TYPE ml_prediction_share gauge');
+    expect(lines).toContain(`ml_prediction_share{${loan},ml_prediction_label="reject",${scope}} 0.25`);
+    expect(lines).toContain(`ml_prediction_share{${loan},ml_prediction_label="approve",${scope}} 0.75`);
 
     const samples = parseExposition(text);
     const values = (name: string, model?: string) =>
@@ -202,6 +206,14 @@ describe('Prometheus /metrics', () => {
     ).toEqual(['d1', 'psi', 'd1']);
     expect(samples.filter((s) => s.name === 'ml_drift_p_value')).toHaveLength(1);
     expect(values('ml_predictions', 'churn')).toEqual([480]);
+    expect(
+      samples
+        .filter((s) => s.name === 'ml_prediction_share' && s.labels.ml_model_name === 'churn')
+        .map((s) => [s.labels.ml_prediction_label, s.value]),
+    ).toEqual([
+      ['reject', 0.25],
+      ['approve', 0.75],
+    ]);
     expect(values('ml_holdout_outcomes')).toEqual([100, 0]);
     // null values are skipped: churn has no precision yet, loan has no estimated recall, no coverage for churn
     expect(values('ml_holdout_precision', 'churn')).toEqual([]);
@@ -236,6 +248,22 @@ describe('Prometheus /metrics', () => {
     it.skip('passes promtool check metrics — skipped: /usr/bin/promtool absent (apt-get install prometheus)', () => {});
   }
 
+  it('emits a share per predicted label: none without predictions, none for unlabelled predictions', async () => {
+    const e = emitter();
+    const unlabelled = loanReport();
+    // 8 predictions: 2 recorded without a label (grouped under ""), 6 rejections
+    unlabelled.predictions = 8;
+    unlabelled.labels = { '': 2, reject: 6 };
+    const empty = churnReport();
+    empty.predictions = 0;
+    empty.labels = {};
+    e.update([unlabelled, empty]);
+    const shares = parseExposition((await scrape(e)).text).filter((s) => s.name === 'ml_prediction_share');
+    expect(shares.map((s) => [s.labels.ml_model_name, s.labels.ml_prediction_label, s.value])).toEqual([
+      ['loan-rejection', 'reject', 0.75],
+    ]);
+  });
+
   it('replaces every value on update: a feature or model that disappeared leaves no stale series', async () => {
     const e = emitter();
     e.update([loanReport(), churnReport()]);
@@ -247,9 +275,15 @@ describe('Prometheus /metrics', () => {
       movedBuckets: [],
     };
     next.heuristics = [];
+    next.predictions = 1000;
+    next.labels = { approve: 1000 };
     e.update([next]);
     const samples = parseExposition((await scrape(e)).text);
     const ml = samples.filter((s) => s.name.startsWith('ml_'));
+    // a label no longer predicted leaves no stale share behind
+    expect(
+      ml.filter((s) => s.name === 'ml_prediction_share').map((s) => [s.labels.ml_prediction_label, s.value]),
+    ).toEqual([['approve', 1]]);
     expect(ml.some((s) => s.labels.ml_feature_name === 'income')).toBe(false);
     expect(ml.some((s) => s.labels.ml_model_name === 'churn')).toBe(false);
     expect(ml.some((s) => s.name === 'ml_heuristic_mean' || s.name === 'ml_drift_p_value')).toBe(false);
@@ -341,6 +375,7 @@ describe('OTLP export', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         'ml.predictions',
+        'ml.prediction.share',
         'ml.drift.distance',
         'ml.drift.threshold',
         'ml.drift.p_value',
@@ -380,6 +415,29 @@ describe('OTLP export', () => {
       value: 1.75,
     });
     expect(points(request, 'ml.holdout.recall')).toEqual([{ attributes: loanAttributes, value: 0.75 }]);
+    expect(scopes[0]?.metrics.find((m) => m.name === 'ml.prediction.share')?.unit).toBe('1');
+    expect(points(request, 'ml.prediction.share')).toEqual([
+      { attributes: { ...loanAttributes, 'ml.prediction.label': 'reject' }, value: 300 / 1200 },
+      { attributes: { ...loanAttributes, 'ml.prediction.label': 'approve' }, value: 900 / 1200 },
+      {
+        attributes: {
+          'ml.model.name': 'churn',
+          'ml.model.version': '2026-11-01',
+          'ml.window': '24h',
+          'ml.prediction.label': 'reject',
+        },
+        value: 120 / 480,
+      },
+      {
+        attributes: {
+          'ml.model.name': 'churn',
+          'ml.model.version': '2026-11-01',
+          'ml.window': '24h',
+          'ml.prediction.label': 'approve',
+        },
+        value: 360 / 480,
+      },
+    ]);
 
     // the next export carries the replaced values only
     const next = loanReport();

@@ -17,8 +17,10 @@ export interface GaugePoint {
  * are not part of a report: they are fed separately ({@link monitorStatusPoints}, `Emitter.updateMonitors`).
  *
  * Every attribute value must come from a bounded set: model name and version, window name (from the
- * configuration), method names (a fixed list), feature names (from the baseline profile) and heuristic
- * names (chosen by the instrumenting code, like any metric attribute). Never ids, raw values or free text.
+ * configuration), method names (a fixed list), feature names (from the baseline profile), predicted
+ * labels (the profile's labels, or the first `limits.labels` seen, 20 by default: `@modelpulse/otel` folds
+ * the rest into `__other__`) and heuristic names (chosen by the instrumenting code, like any metric
+ * attribute). Never ids, raw values or free text.
  */
 export interface GaugeDefinition {
   name: string;
@@ -75,6 +77,21 @@ function skewFeaturePoints(report: ModelReport, pick: (f: Skew) => number) {
   }));
 }
 
+/**
+ * `ml.prediction.share` per predicted label: `labels[label] / predictions`, the value a `share.<label>`
+ * monitor reads. None while the window has no prediction; predictions recorded without a label count in
+ * the denominator but get no series of their own (an empty label value is no label in Prometheus).
+ */
+function labelSharePoints(report: ModelReport) {
+  if (!(report.predictions > 0)) return [];
+  return Object.entries(report.labels)
+    .filter(([label]) => label !== '')
+    .map(([label, count]) => ({
+      attributes: { ...reportAttributes(report), 'ml.prediction.label': label },
+      value: count / report.predictions,
+    }));
+}
+
 type Estimate = 'precision' | 'recall' | 'f1';
 
 /** `ml.holdout.<metric>` and its `.lower` / `.upper` interval bounds; all three absent while the value is null. */
@@ -104,6 +121,10 @@ export const REPORT_GAUGES: readonly GaugeDefinition[] = [
     'Predictions with a score in the window',
     (r) => one(r, r.predictions),
     '{prediction}',
+  ),
+  // The share of each predicted label, what a `share.<label>` monitor watches (e.g. the rejection share).
+  gauge('ml.prediction.share', 'Share of the predictions in the window with this predicted label', (r) =>
+    labelSharePoints(r),
   ),
   // Response drift. chiSquared is a test, not a distance: its p-value goes to ml.drift.p_value and its
   // threshold is the significance level α (alert when p_value < threshold); every other method's
