@@ -46,8 +46,10 @@ function selector(path: ValuePath, model: string, window: string): { expr: strin
     case 'predictions':
       return { expr: `ml_predictions${labels()}` };
     case 'share':
+      // A label never predicted in a window that had predictions has no series but a share of 0 (as the
+      // service's own monitors read it): fall back to 0 for every version with predictions and no series.
       return {
-        reason: `share.${path.label} is not re-emitted (predictions per label are not exported as a metric)`,
+        expr: `(ml_prediction_share${labels({ ml_prediction_label: path.label })} or on(ml_model_name, ml_model_version, ml_window) 0 * (ml_predictions${labels()} > 0))`,
       };
     case 'drift':
       if (path.part === 'value' && path.method === 'chiSquared')
@@ -93,8 +95,9 @@ function alertName(model: string, monitor: string): string {
 /**
  * Compiles every model's monitors into a Prometheus alerting-rules file over the metrics the analysis
  * service re-emits (docs/metrics.md), one group per model. Rules match every version of the model
- * (the version stays a label of the alert). A monitor whose value is not re-emitted (e.g. `share.<label>`)
- * or whose spec is invalid gets a YAML comment in its group instead of a rule, and is listed in `skipped`;
+ * (the version stays a label of the alert). A monitor whose value is not re-emitted (e.g.
+ * `holdout.accuracy.value`) or whose spec is invalid gets a YAML comment in its group instead of a rule,
+ * and is listed in `skipped`;
  * `ml_monitor_status{…} == 2` alerts on what the analysis service itself evaluates for those.
  */
 export function compileRulesDetailed(
