@@ -51,6 +51,7 @@ export {
   PROFILE_VERSION,
   type Profile,
   type ProfileSchema,
+  type ScoreProfile,
   UNIT_BOUNDARIES,
 } from './profile/types.js';
 export { validateProfile } from './profile/validate-profile.js';

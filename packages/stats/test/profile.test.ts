@@ -55,6 +55,7 @@ describe('buildProfile on real credit data, against numpy / scipy / scikit-learn
     if (c.expected.score) {
       expect(profile.score?.boundaries).toEqual(c.expected.score.boundaries);
       expectNumbersClose(profile.score?.shares ?? [], c.expected.score.shares);
+      expect(profile.score?.byLabel).toEqual(c.expected.score.byLabel);
     }
     expect(validateProfile(JSON.parse(JSON.stringify(profile)))).toEqual(profile);
   });
@@ -196,6 +197,60 @@ describe('bad input to buildProfile names the row and column', () => {
   });
 });
 
+describe('score by label (the calibration table)', () => {
+  const rows = [
+    { s: 0.02, y: 'yes' },
+    { s: 0.05, y: 'no' }, // on a boundary: (0, 0.05]
+    { s: '0.5', y: 'yes' }, // numeric string, as read from CSV
+    { s: 0.51, y: 'no' },
+    { s: null, y: 'yes' }, // no score: not in the table
+    { s: 0.9, y: null }, // no label: in the histogram, not in the table
+    { s: 1, y: true }, // labels become strings
+  ];
+  const schema: ProfileSchema = { features: {}, label: 'y', score: 's', createdAt: CREATED };
+  const expected = (() => {
+    const table: Record<string, number[]> = {
+      yes: new Array(22).fill(0),
+      no: new Array(22).fill(0),
+      true: new Array(22).fill(0),
+    };
+    (table.yes as number[])[1] = 1; // 0.02
+    (table.yes as number[])[10] = 1; // 0.5 in (0.45, 0.5]
+    (table.no as number[])[1] = 1; // 0.05
+    (table.no as number[])[11] = 1; // 0.51 in (0.5, 0.55]
+    (table.true as number[])[20] = 1; // 1 in (0.95, 1]
+    return table;
+  })();
+
+  it('counts the rows of each label class per score bucket, by hand', () => {
+    const profile = buildProfile(rows, schema);
+    expect(profile.score?.byLabel).toEqual(expected);
+    expect(Object.keys(profile.score?.byLabel ?? {})).toEqual(['no', 'yes', 'true']);
+    expect(profile.score?.count).toBe(6);
+  });
+
+  it('gives the same table from a one-shot iterable and from columns', () => {
+    function* once() {
+      yield* rows;
+    }
+    expect(buildProfile(once(), schema).score?.byLabel).toEqual(expected);
+    const columns = {
+      s: Float64Array.from(rows, (r) => (r.s === null ? Number.NaN : Number(r.s))),
+      y: rows.map((r) => r.y),
+    };
+    expect(buildProfile({ columns }, schema).score?.byLabel).toEqual(expected);
+  });
+
+  it('is left out without a label column, and old profiles without it stay valid', () => {
+    const profile = buildProfile(rows, { ...schema, label: undefined });
+    expect(profile.score).toBeDefined();
+    expect(profile.score).not.toHaveProperty('byLabel');
+    const withLabel = JSON.parse(JSON.stringify(buildProfile(rows, schema)));
+    delete withLabel.score.byLabel;
+    expect(validateProfile(withLabel).score?.byLabel).toBeUndefined();
+  });
+});
+
 describe('validateProfile', () => {
   const good = (): Profile =>
     buildProfile(
@@ -297,6 +352,34 @@ describe('validateProfile', () => {
         p.score.shares.push(0);
       },
       /score\.shares must have 22 entries/,
+    ],
+    [
+      'score.byLabel with an unknown class',
+      (p) => {
+        p.score.byLabel.ugly = p.score.byLabel.good;
+      },
+      /score\.byLabel\.ugly must name a class of label\.classes \(good, bad\)/,
+    ],
+    [
+      'score.byLabel of wrong length',
+      (p) => {
+        p.score.byLabel.good.pop();
+      },
+      /score\.byLabel\.good must have 22 entries/,
+    ],
+    [
+      'score.byLabel with a fractional count',
+      (p) => {
+        p.score.byLabel.bad[14] = 0.5;
+      },
+      /score\.byLabel\.bad\[14\] must be a whole number ≥ 0, got 0\.5/,
+    ],
+    [
+      'score.byLabel counting more rows than the histogram',
+      (p) => {
+        p.score.byLabel.bad[3] = 1;
+      },
+      /score\.byLabel must not count more rows in bucket 3 than the score histogram has there \(0\)/,
     ],
     [
       'label not an object',

@@ -9,6 +9,7 @@ Expected values follow the profile definition, computed independently:
   cdf    = share of values ≤ knot
   shares = bucket shares of numpy.interp(values, knots, cdf) on the OTel layout, i.e. bucket i holds
            (b[i-1], b[i]] = numpy.searchsorted(b, t, side='left')
+  score.byLabel = per label class, numpy.bincount of the score buckets of its rows
 """
 import csv
 import os
@@ -60,6 +61,14 @@ def profile_of(rows, schema, label=None, score=None):
         s = np.array([r[score] for r in rows], dtype=float)
         shares = np.bincount(np.searchsorted(BOUNDARIES, s, side="left"), minlength=len(BOUNDARIES) + 1) / len(s)
         out["score"] = {"boundaries": floats(BOUNDARIES), "shares": floats(shares), "count": int(len(s)), "missing": 0}
+        if label:
+            # rows of each label class per score bucket (every row here has both a score and a label)
+            buckets = np.searchsorted(BOUNDARIES, s, side="left")
+            labels = np.array([str(r[label]) for r in rows])
+            out["score"]["byLabel"] = {
+                c: [int(n) for n in np.bincount(buckets[labels == c], minlength=len(BOUNDARIES) + 1)]
+                for c in out["label"]["classes"]
+            }
     return out
 
 

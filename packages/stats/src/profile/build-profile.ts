@@ -1,7 +1,7 @@
 import { explicitBucketIndex } from '../binning/explicit-buckets.js';
 import { quantileEdgesOfSorted } from '../binning/quantile-edges.js';
 import { assertEdges, assertInteger, describe } from '../internal/assert.js';
-import { type Collected, type ColumnKind, collect, type ProfileInput } from './collect.js';
+import { type Collected, type ColumnKind, collect, isMissing, type ProfileInput } from './collect.js';
 import { quantilePosition } from './quantile-position.js';
 import {
   type CategoricalFeatureProfile,
@@ -20,7 +20,9 @@ const FN = 'buildProfile(rows, schema)';
  * Builds the baseline profile of training data (see {@link Profile}): for each numeric feature its
  * quantile knots and the expected share of every `ml.feature.quantile` bucket; for each categorical
  * feature the shares of its most frequent categories (the rest folded into `__other__`); missing
- * counts; the score histogram on the `ml.prediction.score` buckets; the label balance.
+ * counts; the score histogram on the `ml.prediction.score` buckets; the label balance; with both a score
+ * and a label column, the rows of each label class per score bucket (`score.byLabel`, what calibrates
+ * the scores before performance is estimated from them).
  *
  * `rows` is an iterable of row objects, or `{ columns }` with one array per column (a Float64Array per
  * numeric column is the fast path for millions of rows). Missing values are `null`, `undefined`, `NaN` and
@@ -33,13 +35,24 @@ const FN = 'buildProfile(rows, schema)';
  *   { features: { age: 'numeric', purpose: 'categorical' }, label: 'class' },
  * );
  * profile.features.age; // { type: 'numeric', count: 2, knots: [31, …, 45], … }
+ * const scored = buildProfile(
+ *   [{ s: 0.2, y: 'no' }, { s: 0.3, y: 'yes' }, { s: 0.9, y: 'yes' }],
+ *   { features: {}, label: 'y', score: 's', scoreBoundaries: [0, 0.5, 1] },
+ * );
+ * scored.score.byLabel; // { yes: [0, 1, 1, 0], no: [0, 1, 0, 0] }
  */
 export function buildProfile(rows: ProfileInput, schema: ProfileSchema): Profile {
   const settings = checkSchema(schema);
   const wanted = new Map<string, ColumnKind>(Object.entries(schema.features));
   if (schema.label !== undefined) wanted.set(schema.label, 'categorical');
   if (schema.score !== undefined) wanted.set(schema.score, 'numeric');
-  const data = collect(FN, rows, wanted);
+  // The score-by-label table needs each row's score and label together; collect() keeps neither order
+  // nor pairing, so the two raw columns are read on the side (in the same pass for one-shot iterables).
+  const paired =
+    schema.score !== undefined && schema.label !== undefined
+      ? pairColumns(rows, schema.score, schema.label)
+      : undefined;
+  const data = collect(FN, paired?.input ?? rows, wanted);
   if (data.rows === 0) throw new RangeError(`${FN}: rows must not be empty.`);
 
   const features: Profile['features'] = {};
@@ -68,6 +81,7 @@ export function buildProfile(rows: ProfileInput, schema: ProfileSchema): Profile
       count: score.values.length,
       missing: score.missing,
     };
+    if (paired) profile.score.byLabel = scoreByLabel(paired.pairs(), settings.scoreBoundaries);
   }
   const label = schema.label === undefined ? undefined : data.columns.get(schema.label);
   if (label?.kind === 'categorical') {
@@ -77,6 +91,78 @@ export function buildProfile(rows: ProfileInput, schema: ProfileSchema): Profile
     profile.label = { classes, count, missing: label.missing };
   }
   return profile;
+}
+
+/** Raw (score, label) of every row, read beside collect(); values were validated by collect() already. */
+function pairColumns(
+  rows: ProfileInput,
+  score: string,
+  label: string,
+): { input: ProfileInput; pairs: () => Iterable<[unknown, unknown]> } {
+  if ('columns' in rows && !(Symbol.iterator in rows)) {
+    const columns = rows.columns;
+    return {
+      input: rows,
+      *pairs() {
+        const s = columns[score] as ArrayLike<unknown>;
+        const l = columns[label] as ArrayLike<unknown>;
+        for (let i = 0; i < s.length; i++) yield [s[i], l[i]];
+      },
+    };
+  }
+  const iterable = rows as Iterable<Readonly<Record<string, unknown>>>;
+  if (Array.isArray(iterable)) {
+    return {
+      input: rows,
+      *pairs() {
+        for (const row of iterable as Readonly<Record<string, unknown>>[]) yield [row[score], row[label]];
+      },
+    };
+  }
+  // A one-shot iterable (a generator, a stream reader): record the two values as collect() reads the rows.
+  const scores: unknown[] = [];
+  const labels: unknown[] = [];
+  const tap = function* () {
+    for (const row of iterable) {
+      if (typeof row === 'object' && row !== null) {
+        scores.push(row[score]);
+        labels.push(row[label]);
+      }
+      yield row;
+    }
+  };
+  return {
+    input: tap(),
+    *pairs() {
+      for (let i = 0; i < scores.length; i++) yield [scores[i], labels[i]];
+    },
+  };
+}
+
+/** Rows per score bucket for each label class, over the rows that have both. */
+function scoreByLabel(
+  pairs: Iterable<[unknown, unknown]>,
+  boundaries: readonly number[],
+): Record<string, number[]> {
+  const table = new Map<string, number[]>();
+  for (const [rawScore, rawLabel] of pairs) {
+    if (isMissing(rawScore) || isMissing(rawLabel)) continue;
+    const s = typeof rawScore === 'number' ? rawScore : Number(String(rawScore).trim());
+    const key = typeof rawLabel === 'string' ? rawLabel : String(rawLabel);
+    let counts = table.get(key);
+    if (!counts) {
+      counts = new Array<number>(boundaries.length + 1).fill(0);
+      table.set(key, counts);
+    }
+    counts[explicitBucketIndex(boundaries, s)]!++;
+  }
+  const total = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+  const out: Record<string, number[]> = {};
+  for (const [key, counts] of [...table].sort((a, b) =>
+    byCountThenName([a[0], total(a[1])], [b[0], total(b[1])]),
+  ))
+    out[key] = counts;
+  return out;
 }
 
 interface Settings {

@@ -144,7 +144,8 @@ function sinkFor(fn: string, name: string, kind: ColumnKind, capacity: number): 
   };
 }
 
-function isMissing(value: unknown): boolean {
+/** Whether a raw value counts as missing: null, undefined, NaN or the empty string. */
+export function isMissing(value: unknown): boolean {
   return (
     value === null ||
     value === undefined ||

@@ -43,6 +43,26 @@ export interface CategoricalFeatureProfile {
 
 export type FeatureProfile = NumericFeatureProfile | CategoricalFeatureProfile;
 
+/** The reference score histogram of a profile (see `Profile.score`). */
+export interface ScoreProfile {
+  /** bucket boundaries (OTel layout: boundaries.length + 1 buckets) */
+  boundaries: number[];
+  /** share of the scored rows in each bucket */
+  shares: number[];
+  /** rows with a score */
+  count: number;
+  /** rows without one */
+  missing: number;
+  /**
+   * When a label column was given too: for each true-label class, how many rows with that label fall
+   * into each score bucket (rows with both a score and a label). Per bucket, the sum over classes is
+   * the rows and the entry of the positive class its positives — the table that calibrates the scores
+   * (`calibrationMap`) before performance is estimated from them. Absent in profiles built without a
+   * label or before it existed.
+   */
+  byLabel?: Record<string, number[]>;
+}
+
 /** Baseline profile: what training data looked like, shipped with the model. Plain JSON. */
 export interface Profile {
   format: typeof PROFILE_FORMAT;
@@ -55,7 +75,7 @@ export interface Profile {
   quantileBoundaries: number[];
   features: Record<string, FeatureProfile>;
   /** score histogram on the `ml.prediction.score` buckets (OTel layout), when a score column was given */
-  score?: { boundaries: number[]; shares: number[]; count: number; missing: number };
+  score?: ScoreProfile;
   /** class balance of the label column, when given */
   label?: { classes: Record<string, number>; count: number; missing: number };
 }

@@ -66,14 +66,55 @@ export function validateProfile(json: unknown): Profile {
     count(score.count, 'score.count');
     count(score.missing, 'score.missing');
   }
+  let classes: Record<string, unknown> | undefined;
   if (root.label !== undefined) {
     const label = object(root.label, 'label');
-    const classes = object(label.classes, 'label.classes');
+    classes = object(label.classes, 'label.classes');
     shares(Object.values(classes), 'label.classes', undefined, Object.keys(classes));
     count(label.count, 'label.count');
     count(label.missing, 'label.missing');
   }
+  if (root.score !== undefined) {
+    const score = root.score as Record<string, unknown>;
+    if (score.byLabel !== undefined) byLabel(score, classes);
+  }
   return json as Profile;
+}
+
+/**
+ * `score.byLabel`: per label class, whole counts per score bucket; the classes are the label's (when the
+ * profile has one), and no bucket holds more labelled rows than the score histogram has rows there.
+ */
+function byLabel(score: Record<string, unknown>, classes: Record<string, unknown> | undefined): void {
+  const table = object(score.byLabel, 'score.byLabel');
+  const shares = score.shares as number[];
+  const total = score.count as number;
+  const sums = new Array<number>(shares.length).fill(0);
+  for (const [key, value] of Object.entries(table)) {
+    const path = `score.byLabel.${key}`;
+    if (classes !== undefined && !(key in classes)) {
+      fail(RangeError, path, `must name a class of label.classes (${Object.keys(classes).join(', ')})`, key);
+    }
+    const counts = numbers(value, path);
+    if (counts.length !== shares.length) {
+      fail(RangeError, path, `must have ${shares.length} entries (one per score bucket)`, counts);
+    }
+    counts.forEach((c, i) => {
+      count(c, `${path}[${i}]`);
+      sums[i] = (sums[i] as number) + c;
+    });
+  }
+  sums.forEach((sum, i) => {
+    const rows = Math.round((shares[i] as number) * total);
+    if (sum > rows) {
+      fail(
+        RangeError,
+        `score.byLabel`,
+        `must not count more rows in bucket ${i} than the score histogram has there (${rows})`,
+        sum,
+      );
+    }
+  });
 }
 
 type ErrorClass = typeof TypeError | typeof RangeError;
