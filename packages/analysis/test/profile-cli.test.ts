@@ -7,6 +7,7 @@ import { buildProfile, type Profile, validateProfile } from '@modelpulse/stats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError, ProfileUsageError, runProfile } from '../src/cli/profile.js';
 import { CsvParser } from '../src/cli/read/csv.js';
+import { NANNYML_REFERENCE, nannymlAvailable, nannymlReference } from './datasets.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const DATA = join(ROOT, 'examples', 'data');
@@ -138,6 +139,53 @@ describe('modelpulse profile: real data', () => {
     expect(p.features.Seniority?.type).toBe('numeric');
     expect(printed).toMatch(/Income \d+ \(8\.\d %\)/);
   });
+});
+
+describe('modelpulse profile: labels per score bucket (the calibration table)', () => {
+  it('counts each label class per score bucket, checked by hand', async () => {
+    const file = write('table.csv', SMALL_CSV);
+    const { profile: p, printed } = await profile([file, '--label', 'class', '--score', 'score']);
+    const zeros = () => new Array<number>(22).fill(0);
+    const good = zeros();
+    const bad = zeros();
+    // good: 0.1 → (0.05, 0.1], 0.25 → (0.2, 0.25], 0.5 → (0.45, 0.5], 0 → (−∞, 0]; bad: 0.9, 1.
+    for (const i of [2, 5, 10, 0]) good[i] = 1;
+    for (const i of [18, 20]) bad[i] = 1;
+    expect(p.score?.byLabel).toEqual({ good, bad });
+    expect(printed).toMatch(/score: 6 values; labels per score bucket from 6 rows \(calibration\)/);
+  });
+
+  it('has no table without --score', async () => {
+    const file = write('noscore.csv', SMALL_CSV);
+    const { profile: p } = await profile([file, '--label', 'class', '--exclude', 'score']);
+    expect(p.score).toBeUndefined();
+  });
+
+  it.skipIf(!nannymlAvailable)(
+    `profiles NannyML's California reference with its positives per score bucket (${NANNYML_REFERENCE})`,
+    async () => {
+      const { profile: p } = await profile([
+        NANNYML_REFERENCE,
+        '--label',
+        'clf_target',
+        '--score',
+        'y_pred_proba',
+        '--exclude',
+        'id,timestamp,y_pred',
+      ]);
+      // Independent count: the bucket of a score s is the first k with s ≤ k/20.
+      const positives = new Array<number>(22).fill(0);
+      const negatives = new Array<number>(22).fill(0);
+      for (const [score, target] of nannymlReference(['y_pred_proba', 'clf_target'])) {
+        let k = 0;
+        while (k <= 20 && Number(score) > k / 20) k++;
+        (target === '1' ? positives : negatives)[k]++;
+      }
+      expect(p.rows).toBe(5832);
+      expect(p.score?.byLabel).toEqual({ '1': positives, '0': negatives });
+      expect(positives.reduce((a, b) => a + b)).toBe(3716);
+    },
+  );
 });
 
 describe('modelpulse profile: readers', () => {

@@ -20,7 +20,8 @@ export { DataError, ProfileUsageError } from './read/index.js';
 
 export const PROFILE_USAGE = `  profile DATA       build the baseline profile of training data (CSV, ARFF or JSON lines)
     --label COL        column holding the true label (required)
-    --score COL        column holding the model's score in [0, 1]
+    --score COL        column holding the model's score in [0, 1]; the profile then also counts the
+                       labels per score bucket, which calibrates the scores for estimated performance
     --out PATH         where to write the profile (default baseline.json)
     --format F         csv | arff | jsonl (default: from the extension; .ndjson is jsonl)
     --features A,B     profile only these columns (default: all but label, score, --exclude)
@@ -316,8 +317,12 @@ export function summarize(file: string, out: string, profile: Profile): string {
     lines.push(`  label: ${classes.join(', ')}${unlabelled}`);
   }
   if (profile.score) {
+    const { byLabel } = profile.score;
+    let labelled = 0;
+    for (const counts of Object.values(byLabel ?? {})) for (const n of counts) labelled += n;
     lines.push(
-      `  score: ${profile.score.count} values${profile.score.missing > 0 ? `, ${profile.score.missing} missing` : ''}`,
+      `  score: ${profile.score.count} values${profile.score.missing > 0 ? `, ${profile.score.missing} missing` : ''}` +
+        (byLabel ? `; labels per score bucket from ${labelled} rows (calibration)` : ''),
     );
   }
   return `${lines.join('\n')}\n`;
