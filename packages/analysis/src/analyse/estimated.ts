@@ -1,4 +1,4 @@
-import { wilson } from '@modelpulse/stats';
+import { calibrationMap, type Profile, wilson } from '@modelpulse/stats';
 
 /** One `ml.prediction.score` (or `ml.outcome.score`) series summed over a window. */
 export interface ScoreHistogram {
@@ -10,36 +10,76 @@ export interface ScoreHistogram {
   counts: readonly number[];
 }
 
+/** What the estimate took as each prediction's probability of being positive. */
+export type EstimateProbabilities =
+  | {
+      /** the scores calibrated on the profile's labels per score bucket (isotonic regression) */
+      source: 'calibrated-from-profile';
+      /** bucket boundaries of the calibration (OTel layout) */
+      boundaries: number[];
+      /** calibrated probability of the positive class per score bucket */
+      calibrated: number[];
+    }
+  | {
+      /** the raw scores, assumed calibrated */
+      source: 'raw-scores';
+      /** why no calibration was applied */
+      reason: string;
+    };
+
 export interface EstimatedPerformance {
   /** predictions in the window that had a score */
   predictions: number;
   expected: { tp: number; fp: number; fn: number; tn: number };
   precision: number | null;
   recall: number | null;
+  /**
+   * Calibrated from the profile, or raw scores assumed calibrated. Always set by
+   * {@link estimatedPerformance}; optional only so that reports written before it still read.
+   */
+  probabilities?: EstimateProbabilities;
 }
 
 /**
  * Performance estimated without labels from the scores alone (confidence-based, as NannyML's CBPE): if
  * scores are calibrated probabilities of the positive class, a prediction labelled positive is a true
- * positive with probability equal to its score, so E[TP] is the sum of the scores of positive-labelled
- * predictions, E[FP] their count minus that sum, E[FN] the sum over negative-labelled ones and E[TN]
- * the rest. Histogram sums are exact, so no bucket approximation enters. Valid only as far as the scores
- * are calibrated — check that with {@link calibration} on the holdout.
+ * positive with probability equal to its score, so E[TP] is the sum of the probabilities of
+ * positive-labelled predictions, E[FP] their count minus that sum, E[FN] the sum over negative-labelled
+ * ones and E[TN] the rest.
+ *
+ * Scores are rarely calibrated, so, as NannyML does, they are first calibrated on the reference: when
+ * the profile carries its labels per score bucket (`score.byLabel`, built with both a score and a label
+ * column) on the same buckets as the window's histograms, each bucket's probability is the isotonic
+ * regression of the label on the score there (`calibrationMap`), and E[TP] sums bucket counts times
+ * those probabilities. Otherwise the raw scores are taken as calibrated and their exact histogram sums
+ * are used. `probabilities` says which, and why. Either way the estimate is only as good as that
+ * calibration still holds in the window — check it with {@link calibration} on the holdout.
  */
 export function estimatedPerformance(
   scores: readonly ScoreHistogram[],
   positive: string,
+  profile?: Pick<Profile, 'score'>,
 ): EstimatedPerformance {
+  const probabilities = probabilitiesFor(scores, positive, profile);
+  const calibrated =
+    probabilities.source === 'calibrated-from-profile' ? probabilities.calibrated : undefined;
   const expected = { tp: 0, fp: 0, fn: 0, tn: 0 };
   let predictions = 0;
   for (const s of scores) {
     predictions += s.count;
+    let p = s.sum;
+    if (calibrated) {
+      p = 0;
+      s.counts.forEach((n, i) => {
+        p += n * (calibrated[i] as number);
+      });
+    }
     if (s.label === positive) {
-      expected.tp += s.sum;
-      expected.fp += s.count - s.sum;
+      expected.tp += p;
+      expected.fp += s.count - p;
     } else {
-      expected.fn += s.sum;
-      expected.tn += s.count - s.sum;
+      expected.fn += p;
+      expected.tn += s.count - p;
     }
   }
   const predictedPositive = expected.tp + expected.fp;
@@ -49,6 +89,41 @@ export function estimatedPerformance(
     expected,
     precision: predictedPositive > 0 ? expected.tp / predictedPositive : null,
     recall: actualPositive > 0 ? expected.tp / actualPositive : null,
+    probabilities,
+  };
+}
+
+function probabilitiesFor(
+  scores: readonly ScoreHistogram[],
+  positive: string,
+  profile: Pick<Profile, 'score'> | undefined,
+): EstimateProbabilities {
+  const raw = (reason: string): EstimateProbabilities => ({ source: 'raw-scores', reason });
+  const score = profile?.score;
+  if (!profile) return raw('no profile to calibrate the scores on');
+  if (!score) return raw('the profile has no score histogram');
+  const table = score.byLabel;
+  if (!table) {
+    return raw('the profile has no labels per score bucket (build it with both --score and --label)');
+  }
+  if (!(positive in table)) {
+    return raw(`the profile’s labels per score bucket have no rows of the positive class "${positive}"`);
+  }
+  const { boundaries } = score;
+  const other = scores.find(
+    (s) => s.bounds.length !== boundaries.length || s.bounds.some((b, i) => b !== boundaries[i]),
+  );
+  if (other) return raw('the profile’s score buckets differ from the recorded ones');
+  const totals = new Array<number>(boundaries.length + 1).fill(0);
+  for (const counts of Object.values(table)) {
+    counts.forEach((n, i) => {
+      totals[i] = (totals[i] as number) + n;
+    });
+  }
+  return {
+    source: 'calibrated-from-profile',
+    boundaries: [...boundaries],
+    calibrated: calibrationMap(boundaries, table[positive] as number[], totals),
   };
 }
 
