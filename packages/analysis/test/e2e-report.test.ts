@@ -3,11 +3,19 @@ import { buildProfile, createRandom, type Profile, wilson } from '@modelpulse/st
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ModelReport } from '../src/analyse/report.js';
 import { fetchReport, formatReport } from '../src/cli/report.js';
 import { type RunningServer, startServer } from '../src/index.js';
 import { CREDIT_CATEGORICAL, CREDIT_NUMERIC, creditData, type Row } from './datasets.js';
+import {
+  asPrometheus,
+  type EmittedPoint,
+  type OtlpReceiver,
+  parseScrape,
+  seriesKey,
+  startOtlpReceiver,
+} from './reemitted.js';
 
 const NUMERIC = CREDIT_NUMERIC;
 const CATEGORICAL = CREDIT_CATEGORICAL;
@@ -30,37 +38,55 @@ const profile: Profile = buildProfile(
 );
 
 let server: RunningServer;
+/** Where the analysis service's own OTLP exporter sends its re-emitted metrics. */
+let receiver: OtlpReceiver;
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    dbPath: ':memory:',
-    models: {
-      credit: {
-        profile,
-        positive: 'bad',
-        alpha: 0.01,
-        monitors: [
-          {
-            name: 'inputs-broken',
-            description: 'upstream sends features we were not trained on',
-            value: 'skew.alerts',
-            window: '1h',
-            above: 0,
-            severity: 'critical',
-          },
-          {
-            name: 'rejects-everyone',
-            description: 'it rejects too many good customers',
-            value: 'share.bad',
-            window: '1h',
-            above: 0.99,
-          },
-        ],
+  receiver = await startOtlpReceiver();
+  // The emitter reads the standard OTLP variables when it is created, as in production.
+  vi.stubEnv('OTEL_METRICS_EXPORTER', 'otlp');
+  vi.stubEnv('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', `${receiver.url}/v1/metrics`);
+  vi.stubEnv('OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', 'http/protobuf');
+  vi.stubEnv('OTEL_METRIC_EXPORT_INTERVAL', '250');
+  try {
+    server = await startServer({
+      port: 0,
+      dbPath: ':memory:',
+      models: {
+        credit: {
+          profile,
+          positive: 'bad',
+          alpha: 0.01,
+          monitors: [
+            {
+              name: 'inputs-broken',
+              description: 'upstream sends features we were not trained on',
+              value: 'skew.alerts',
+              window: '1h',
+              above: 0,
+              severity: 'critical',
+            },
+            {
+              name: 'rejects-everyone',
+              description: 'it rejects too many good customers',
+              value: 'share.bad',
+              window: '1h',
+              above: 0.99,
+            },
+          ],
+        },
       },
-    },
-  });
+    });
+  } finally {
+    vi.unstubAllEnvs();
+  }
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server?.close();
+  await receiver?.close();
+});
+
+/** Predictions sent per model version and predicted label, counted from the traffic itself. */
+const predicted = new Map<string, Record<string, number>>();
 
 async function send(
   traffic: Row[],
@@ -86,6 +112,9 @@ async function send(
   traffic.forEach((row, i) => {
     const s = score(row);
     const label = s > cut ? 'bad' : 'good';
+    const counts = predicted.get(version) ?? {};
+    counts[label] = (counts[label] ?? 0) + 1;
+    predicted.set(version, counts);
     const holdout = i % holdoutEvery === 0;
     const inputs = Object.fromEntries([...NUMERIC, ...CATEGORICAL].map((f) => [f, row[f]]));
     monitor.recordPrediction({ score: s, label, features: inputs, holdout });
@@ -103,6 +132,132 @@ async function report(version = '1'): Promise<ModelReport> {
   const response = await fetch(`${server.url}/api/models/credit/report?window=1h&version=${version}`);
   expect(response.status).toBe(200);
   return (await response.json()) as ModelReport;
+}
+
+/**
+ * Analyses now and reads the results both ways the service re-emits them: a scrape of /metrics and the
+ * first OTLP export of the new values to the local receiver. Both must hold exactly the same series.
+ */
+async function reemit(): Promise<EmittedPoint[]> {
+  const since = Date.now();
+  server.analyse();
+  const scraped = parseScrape(await (await fetch(`${server.url}/metrics`)).text());
+  const exported = await receiver.exportSince(since);
+  expect(scraped.size).toBeGreaterThan(0);
+  expect(Object.fromEntries(asPrometheus(exported))).toEqual(Object.fromEntries(scraped));
+  return exported;
+}
+
+const pointsOf = (points: readonly EmittedPoint[], name: string, version: string, window = '1h') =>
+  points.filter(
+    (p) =>
+      p.name === name && p.attributes['ml.model.version'] === version && p.attributes['ml.window'] === window,
+  );
+
+const single = (points: readonly EmittedPoint[], name: string, version: string) => {
+  const [point, ...more] = pointsOf(points, name, version);
+  expect(more).toEqual([]);
+  return point?.value;
+};
+
+const FROM_REPORT =
+  /^ml\.(drift\.(distance|p_value|threshold|alert)|skew\.(distance|threshold|alert)|holdout\.(precision|recall|f1)(\.lower|\.upper)?|holdout\.(coverage|outcomes))$/;
+
+/**
+ * The drift, skew and holdout series docs/metrics.md says a report becomes, built from the JSON report:
+ * distances (chi-squared's p-value instead), thresholds and 0/1 alerts per method; skew distance and
+ * threshold per feature and method, alert per feature; holdout estimates with bounds unless 0/0.
+ */
+function seriesOfReport(r: ModelReport): Map<string, number> {
+  const base = { 'ml.model.name': r.model, 'ml.model.version': r.version, 'ml.window': r.window };
+  const out = new Map<string, number>();
+  const put = (name: string, value: number | null | undefined, extra: Record<string, string> = {}) => {
+    if (typeof value === 'number' && Number.isFinite(value))
+      out.set(seriesKey(name, { ...base, ...extra }), value);
+  };
+  for (const m of r.drift?.measures ?? []) {
+    const method = { 'ml.drift.method': m.method };
+    if (m.method === 'chiSquared') put('ml.drift.p_value', m.pValue, method);
+    else put('ml.drift.distance', m.value, method);
+    put('ml.drift.threshold', m.threshold, method);
+    put('ml.drift.alert', m.alert ? 1 : 0, method);
+  }
+  for (const f of r.skew) {
+    for (const m of f.measures) {
+      const labels = { 'ml.feature.name': f.feature, 'ml.drift.method': m.method };
+      put('ml.skew.distance', m.value, labels);
+      put('ml.skew.threshold', m.threshold, labels);
+    }
+    put('ml.skew.alert', f.alert ? 1 : 0, { 'ml.feature.name': f.feature });
+  }
+  for (const metric of ['precision', 'recall', 'f1'] as const) {
+    const e = r.holdout?.metrics[metric];
+    if (!e || e.value === null) continue;
+    put(`ml.holdout.${metric}`, e.value);
+    put(`ml.holdout.${metric}.lower`, e.lower);
+    put(`ml.holdout.${metric}.upper`, e.upper);
+  }
+  put('ml.holdout.coverage', r.holdout?.coverage);
+  put('ml.holdout.outcomes', r.holdout?.outcomes);
+  return out;
+}
+
+/** The re-emitted drift, skew and holdout series of the report's version and window are the report's. */
+function expectReportSeries(points: readonly EmittedPoint[], r: ModelReport) {
+  const emitted = points.filter(
+    (p) =>
+      FROM_REPORT.test(p.name) &&
+      p.attributes['ml.model.version'] === r.version &&
+      p.attributes['ml.window'] === r.window,
+  );
+  expect(Object.fromEntries(emitted.map((p) => [seriesKey(p.name, p.attributes), p.value]))).toEqual(
+    Object.fromEntries(seriesOfReport(r)),
+  );
+}
+
+/** `ml.monitor.status` per monitor of `version` (0 ok, 1 pending, 2 firing), checked against GET /api/alerts. */
+async function monitorStatus(
+  points: readonly EmittedPoint[],
+  version: string,
+): Promise<Record<string, number>> {
+  const { monitors } = (await (await fetch(`${server.url}/api/alerts`)).json()) as {
+    monitors: { model: string; version: string; monitor: string; window: string; status: string }[];
+  };
+  const code: Record<string, number> = { ok: 0, pending: 1, firing: 2 };
+  const emitted = points.filter((p) => p.name === 'ml.monitor.status');
+  expect(Object.fromEntries(emitted.map((p) => [seriesKey(p.name, p.attributes), p.value]))).toEqual(
+    Object.fromEntries(
+      monitors.map((m) => [
+        seriesKey('ml.monitor.status', {
+          'ml.model.name': m.model,
+          'ml.model.version': m.version,
+          'ml.window': m.window,
+          'ml.monitor.name': m.monitor,
+        }),
+        code[m.status],
+      ]),
+    ),
+  );
+  return Object.fromEntries(
+    emitted
+      .filter((p) => p.attributes['ml.model.version'] === version)
+      .map((p) => [p.attributes['ml.monitor.name'], p.value]),
+  );
+}
+
+/** `ml.predictions` and `ml.prediction.share` of `version` over 1h are the counts of the labels sent. */
+function expectLabelShares(points: readonly EmittedPoint[], version: string) {
+  const counts = predicted.get(version) ?? {};
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  expect(single(points, 'ml.predictions', version)).toBe(total);
+  const shares = pointsOf(points, 'ml.prediction.share', version).map((p) => [
+    p.attributes['ml.prediction.label'],
+    p.value,
+  ]);
+  expect(Object.fromEntries(shares)).toEqual(
+    Object.fromEntries(Object.entries(counts).map(([label, n]) => [label, n / total])),
+  );
+  expect(shares).toHaveLength(Object.keys(counts).length);
 }
 
 describe('report: the whole pipeline from @modelpulse/otel through OTLP to the analyses', () => {
@@ -127,6 +282,16 @@ describe('report: the whole pipeline from @modelpulse/otel through OTLP to the a
     expect(r.holdout?.metrics.precision.value).toBeCloseTo(tp / (tp + fp), 12);
     expect(r.holdout?.metrics.precision.lower).toBeCloseTo(wilson(tp, tp + fp, 0.99).lower, 12);
     expect(r.holdout?.coverage).toBe(1);
+
+    // re-emitted on /metrics and over OTLP: the report's values, nothing firing
+    const points = await reemit();
+    expectReportSeries(points, r);
+    expect(await monitorStatus(points, '1')).toEqual({ 'inputs-broken': 0, 'rejects-everyone': 0 });
+    expect(pointsOf(points, 'ml.drift.alert', '1').map((p) => p.value)).toEqual(
+      r.drift?.measures.map(() => 0),
+    );
+    expect(pointsOf(points, 'ml.skew.alert', '1').every((p) => p.value === 0)).toBe(true);
+    expectLabelShares(points, '1');
   });
 
   it('an upstream incident: Income ×100 and renamed Home values rank first and alert', async () => {
@@ -149,6 +314,32 @@ describe('report: the whole pipeline from @modelpulse/otel through OTLP to the a
         .map((s) => s.feature)
         .sort(),
     ).toEqual(['Home', 'Income']);
+
+    // re-emitted: the two broken features have the largest skew distances, and the monitor fires
+    const points = await reemit();
+    expectReportSeries(points, r);
+    const largest = new Map<string, number>();
+    for (const p of pointsOf(points, 'ml.skew.distance', '1')) {
+      const feature = p.attributes['ml.feature.name'] as string;
+      largest.set(feature, Math.max(largest.get(feature) ?? 0, p.value));
+    }
+    expect(largest.size).toBe(NUMERIC.length + CATEGORICAL.length);
+    const ranked = [...largest].sort((a, b) => b[1] - a[1]).map(([feature]) => feature);
+    expect(ranked.slice(0, 2).sort()).toEqual(['Home', 'Income']);
+    // per method too: the numeric methods rank Income first, the categorical one Home
+    for (const method of new Set(
+      pointsOf(points, 'ml.skew.distance', '1').map((p) => p.attributes['ml.drift.method']),
+    )) {
+      const top = pointsOf(points, 'ml.skew.distance', '1')
+        .filter((p) => p.attributes['ml.drift.method'] === method)
+        .sort((a, b) => b.value - a.value)[0];
+      expect([method, top?.attributes['ml.feature.name']]).toEqual([
+        method,
+        method === 'lInfinity' ? 'Home' : 'Income',
+      ]);
+    }
+    expect(await monitorStatus(points, '1')).toEqual({ 'inputs-broken': 2, 'rejects-everyone': 0 });
+    expectLabelShares(points, '1');
   });
 
   it('prints the report as terminal tables (modelpulse report)', async () => {
@@ -176,10 +367,23 @@ describe('report: the whole pipeline from @modelpulse/otel through OTLP to the a
     const early = await report('2');
     expect(early.holdout?.outcomes).toBe(30);
     expect(early.holdout?.metrics.precision.upper).toBeGreaterThan(healthyPrecision); // not yet confirmed
+    const earlyPoints = await reemit();
+    expectReportSeries(earlyPoints, early);
+    expect(single(earlyPoints, 'ml.holdout.precision.upper', '2')).toBeGreaterThan(healthyPrecision);
     await send(resample(3000), 'c', 2, { version: '2', cut: 0.2 });
     const late = await report('2');
     expect(late.holdout?.outcomes).toBe(30 + 1500);
     expect(late.holdout?.metrics.precision.upper).toBeLessThan(healthyPrecision); // confirmed
+
+    // re-emitted: version 2's precision interval lies below version 1's precision; no monitor fires for it
+    const points = await reemit();
+    expectReportSeries(points, late);
+    expectReportSeries(points, await report('1'));
+    const v1 = single(points, 'ml.holdout.precision', '1') ?? Number.NaN;
+    expect(single(points, 'ml.holdout.precision.upper', '2')).toBeLessThan(v1);
+    expect(single(points, 'ml.holdout.precision.upper', '2')).toBeLessThan(healthyPrecision);
+    expect(await monitorStatus(points, '2')).toEqual({ 'inputs-broken': 0, 'rejects-everyone': 0 });
+    expectLabelShares(points, '2');
   });
 
   it('re-emits the analysis as OpenTelemetry metrics on /metrics', async () => {
