@@ -13,18 +13,33 @@ import { Store } from '../src/store/index.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const STORE = pathToFileURL(fileURLToPath(new URL('../src/store/index.ts', import.meta.url))).href;
+const DECODE = pathToFileURL(fileURLToPath(new URL('../src/receive/otlp/index.ts', import.meta.url))).href;
 const T0 = 28_333_333 * 60_000;
 const POINTS_PER_REQUEST = 10;
 
 const CHILD = `
 import { Store } from ${JSON.stringify(STORE)};
+import { decodeMetricsRequest } from ${JSON.stringify(DECODE)};
 const [path, mode] = process.argv.slice(2);
 const T0 = ${T0};
 const ns = (ms) => BigInt(ms) * 1_000_000n;
 const MODEL = { 'ml.model.name': 'loan', 'ml.model.version': '3' };
 const resource = { 'service.name': 'loan-api', 'service.instance.id': 'a' };
 const scope = { name: '@modelpulse/otel', version: '0.1.0' };
-const store = Store.open({ path });
+// 'logged': bodies go to the ingest log and the rows stay in memory until a checkpoint (every 20 ms here)
+const store = Store.open(mode === 'logged' ? { path, checkpointIntervalMs: 20 } : { path });
+/** The same delta export as OTLP/JSON text, as the receiver gets it. */
+function deltaBody(i) {
+  const dataPoints = Array.from({ length: ${POINTS_PER_REQUEST} }, (_, j) => ({
+    attributes: Object.entries(MODEL).map(([key, v]) => ({ key, value: { stringValue: v } })),
+    startTimeUnixNano: String(ns(T0 + i * 1000 + j * 10)),
+    timeUnixNano: String(ns(T0 + i * 1000 + j * 10 + 5)),
+    asInt: '1',
+  }));
+  const metric = { name: 'ml.outcome', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints } };
+  const rattrs = Object.entries(resource).map(([key, v]) => ({ key, value: { stringValue: v } }));
+  return Buffer.from(JSON.stringify({ resourceMetrics: [{ resource: { attributes: rattrs }, scopeMetrics: [{ scope, metrics: [metric] }] }] }));
+}
 function deltaRequest(i) {
   const points = Array.from({ length: ${POINTS_PER_REQUEST} }, (_, j) => ({
     attributes: MODEL,
@@ -48,6 +63,13 @@ if (mode === 'once') {
     status: { code: 0, message: '' } }] }, T0);
   process.stdout.write('committed\\n');
   setInterval(() => {}, 1000);
+} else if (mode === 'logged') {
+  for (let i = 0; ; i++) {
+    const body = deltaBody(i);
+    store.ingestMetrics(decodeMetricsRequest(body, 'json'), T0, { body, format: 'json' });
+    process.stdout.write(i + 1 + '\\n');
+    if (i % 50 === 49) await new Promise((r) => setImmediate(r));
+  }
 } else {
   for (let i = 0; ; i++) {
     store.ingestMetrics(deltaRequest(i), T0);
@@ -132,24 +154,31 @@ describe('durability across SIGKILL', () => {
     }
   }, 30_000);
 
-  it('keeps every returned ingest and no part of an interrupted one', async () => {
-    const path = join(dir, 'loop.db');
-    const last = Number(await runAndKill(path, 'loop', (line) => Number(line) >= 300));
-    const store = Store.open({ path });
-    try {
-      const [c] = store.counters({
-        model: 'loan',
-        instrument: 'ml.outcome',
-        fromMs: 0,
-        toMs: T0 + 10_000_000,
-      });
-      const total = c?.value ?? 0;
-      // every request adds POINTS_PER_REQUEST; the one in flight when killed is all or nothing
-      expect(total % POINTS_PER_REQUEST).toBe(0);
-      expect(total / POINTS_PER_REQUEST).toBeGreaterThanOrEqual(last);
-      expect(total / POINTS_PER_REQUEST).toBeLessThanOrEqual(last + 1);
-    } finally {
-      store.close();
-    }
-  }, 30_000);
+  it.each([
+    ['written at once', 'loop'],
+    ['logged and checkpointed later', 'logged'],
+  ])(
+    'keeps every returned ingest and no part of an interrupted one (%s)',
+    async (_, mode) => {
+      const path = join(dir, `${mode}.db`);
+      const last = Number(await runAndKill(path, mode as string, (line) => Number(line) >= 300));
+      const store = Store.open({ path });
+      try {
+        const [c] = store.counters({
+          model: 'loan',
+          instrument: 'ml.outcome',
+          fromMs: 0,
+          toMs: T0 + 10_000_000,
+        });
+        const total = c?.value ?? 0;
+        // every request adds POINTS_PER_REQUEST; the one in flight when killed is all or nothing
+        expect(total % POINTS_PER_REQUEST).toBe(0);
+        expect(total / POINTS_PER_REQUEST).toBeGreaterThanOrEqual(last);
+        expect(total / POINTS_PER_REQUEST).toBeLessThanOrEqual(last + 1);
+      } finally {
+        store.close();
+      }
+    },
+    30_000,
+  );
 });

@@ -47,7 +47,10 @@ export async function replay(
       const bytes = Buffer.from(line, 'utf8');
       try {
         if (line.includes('"resourceMetrics"') || line.includes('"resource_metrics"')) {
-          const r = store.ingestMetrics(decodeMetricsRequest(bytes, 'json'), Date.now());
+          const r = store.ingestMetrics(decodeMetricsRequest(bytes, 'json'), Date.now(), {
+            body: bytes,
+            format: 'json',
+          });
           summary.metricPoints.accepted += r.accepted;
           summary.metricPoints.rejected += r.rejected;
         } else if (line.includes('"resourceSpans"') || line.includes('"resource_spans"')) {

@@ -66,7 +66,8 @@ export function otlpRoutes(store: Store, options: IngestOptions): Hono {
 
 function ingest(store: Store, signal: Signal, body: Uint8Array, format: OtlpFormat, receivedAt: number) {
   try {
-    if (signal === 'metrics') return store.ingestMetrics(decodeMetricsRequest(body, format), receivedAt);
+    if (signal === 'metrics')
+      return store.ingestMetrics(decodeMetricsRequest(body, format), receivedAt, { body, format });
     if (signal === 'traces') return store.ingestTraces(decodeTracesRequest(body, format), receivedAt);
     decodeLogsRequest(body, format); // validated and acknowledged; modelpulse reads no logs
     return { accepted: 0, rejected: 0, errors: [] as string[] };

@@ -20,7 +20,9 @@ export class BucketRow {
   sum = 0;
   /** bucket counts (null for counters); their bytes are the stored BLOB */
   counts: Float64Array | null = null;
-  /** whether this request added to the row (then it is in the request's list of rows to write) */
+  /** whether the totals changed since the last checkpoint (then the row is listed in `Unflushed`) */
+  unflushed = false;
+  /** whether this request added to the row (then it is in the request's list of rows to settle) */
   pending = false;
   pendingCount = 0;
   pendingSum = 0;

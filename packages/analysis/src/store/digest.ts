@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
  * nothing changed.
  */
 const DUMPS: readonly string[] = [
-  'SELECT key, value FROM meta ORDER BY key',
+  "SELECT key, value FROM meta WHERE key <> 'log_epoch' ORDER BY key", // the epoch counts checkpoints, not data
   'SELECT key, kind, instrument, model, version, scope, resource, instance, attributes, hex(bounds) FROM series ORDER BY key',
   `SELECT s.key, b.bucket_ms, b.count, b.sum, hex(b.counts)
    FROM buckets b JOIN series s ON s.id = b.series_id ORDER BY s.key, b.bucket_ms`,

@@ -14,13 +14,16 @@ import type { Registry, SeriesGroup } from './registry.js';
 import { instanceOf } from './series-key.js';
 import type { Statements } from './statements.js';
 import { HistogramStream, type PointDelta } from './stream.js';
-import { type CounterState, counterStep } from './temporality.js';
+import { counterStep } from './temporality.js';
 import type { IngestResult } from './types.js';
+import type { Unflushed } from './unflushed.js';
 import { counterProblem, histogramProblem } from './validate.js';
 
 export interface MetricsContext {
   statements: Statements;
   registry: Registry;
+  /** where the changes go until the next checkpoint writes them */
+  unflushed: Unflushed;
   bucketMs: number;
   retentionMs: number;
 }
@@ -32,8 +35,9 @@ interface MetricScope {
 }
 
 /**
- * Applies a decoded ExportMetricsServiceRequest; the caller runs it inside one transaction. Returns the
- * tallies; throws only when SQLite fails (then the caller rolls back and nothing is applied).
+ * Applies a decoded ExportMetricsServiceRequest to the in-memory state (`ctx.unflushed` lists what changed;
+ * only new series are inserted right away). The caller runs it inside one transaction, and rebuilds the
+ * state from the database when it throws (SQLite failed). Returns the tallies.
  */
 export function applyMetrics(
   ctx: MetricsContext,
@@ -60,27 +64,14 @@ export function applyMetrics(
   return run.finish();
 }
 
-function changed(map: Map<number, Set<bigint>>, seriesId: number, start: bigint): void {
-  let starts = map.get(seriesId);
-  if (!starts) {
-    starts = new Set();
-    map.set(seriesId, starts);
-  }
-  starts.add(start);
-}
-
 class MetricsRun {
   accepted = 0;
   rejected = 0;
   readonly errors = new ErrorList();
   /** bucket rows this request adds to */
   readonly #rows: BucketRow[] = [];
-  /** cumulative streams whose state changed (histograms; counters by series id → start times) */
-  readonly #changedHistograms: HistogramStream[] = [];
   /** the delta of the current cumulative histogram point (reused) */
   readonly #delta: PointDelta = { count: 0, sum: 0, counts: [] };
-  readonly #changedCounters = new Map<number, Set<bigint>>();
-  readonly #instances = new Map<string, [string, string, string]>();
   readonly #oldestBucketMs: number;
   #lastBounds: readonly number[] | null = null;
   #lastBoundsText = '';
@@ -170,8 +161,7 @@ class MetricsRun {
     this.#lastModel = model;
     this.#lastVersion = version;
     this.#lastInstance = instance;
-    const liveness = `${model}\0${version}\0${instance}`;
-    if (!this.#instances.has(liveness)) this.#instances.set(liveness, [model, version, instance]);
+    this.ctx.unflushed.seen(model, version, instance, this.receivedAtMs);
     return model;
   }
 
@@ -221,9 +211,9 @@ class MetricsRun {
       } else if (!stream.advance(point.timeUnixNano, point.count, sum, point.counts, delta)) {
         return; // retry or out-of-order duplicate
       }
-      if (!stream.pending) {
-        stream.pending = true;
-        this.#changedHistograms.push(stream);
+      if (!stream.unflushed) {
+        stream.unflushed = true;
+        this.ctx.unflushed.histograms.push(stream);
       }
       if (bucketMs < this.#oldestBucketMs) return; // older than retention: state only
       this.#addToBucket(seriesId, bucketMs, delta.count, delta.sum, delta.counts);
@@ -254,7 +244,7 @@ class MetricsRun {
       });
       if (step.delta === null) return;
       streams.set(start, step.next);
-      changed(this.#changedCounters, seriesId, start);
+      this.ctx.unflushed.counterAdvanced(seriesId, start);
       if (bucketMs < this.#oldestBucketMs) return;
       this.#addToBucket(seriesId, bucketMs, 0, step.delta, null);
     } else {
@@ -278,35 +268,21 @@ class MetricsRun {
 
   /** Records a delta point's identity; false when it was applied before (a retried delta export). */
   #firstDelta(seriesId: number, point: HistogramPoint | NumberPoint): boolean {
-    return (
-      this.ctx.statements.markDelta.run(seriesId, point.startTimeUnixNano, point.timeUnixNano).changes > 0
-    );
+    const start = point.startTimeUnixNano;
+    const time = point.timeUnixNano;
+    if (this.ctx.statements.deltaApplied.get(seriesId, start, time) !== undefined) return false;
+    return !this.ctx.unflushed.deltaSeen(seriesId, start, time);
   }
 
+  /** Adds the request's sums to the bucket totals; the rows are written at the next checkpoint. */
   finish(): IngestResult {
-    const { statements, registry } = this.ctx;
-    const buckets = statements.writeBuckets;
+    const unflushed = this.ctx.unflushed.rows;
     for (const row of this.#rows) {
       row.settle();
-      buckets.add(row.seriesId, row.bucketMs, row.count, row.sum, row.blob());
-    }
-    buckets.flush();
-    for (const row of this.#rows) registry.trimBuckets(row.seriesId);
-    const cumulative = statements.writeCumulative;
-    for (const stream of this.#changedHistograms) {
-      stream.pending = false;
-      cumulative.add(stream.seriesId, stream.startNs, stream.timeNs, stream.count, stream.sum, stream.blob());
-    }
-    for (const [seriesId, starts] of this.#changedCounters) {
-      const streams = registry.counterStreams(seriesId);
-      for (const start of starts) {
-        const s = streams.get(start) as CounterState;
-        cumulative.add(seriesId, start, s.timeNs, 0, s.value, null);
+      if (!row.unflushed) {
+        row.unflushed = true;
+        unflushed.push(row);
       }
-    }
-    cumulative.flush();
-    for (const [model, version, instance] of this.#instances.values()) {
-      statements.touchInstance.run(model, version, instance, this.receivedAtMs);
     }
     return { accepted: this.accepted, rejected: this.rejected, errors: this.errors.list() };
   }

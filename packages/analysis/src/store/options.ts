@@ -10,6 +10,8 @@ export interface ResolvedOptions {
   spanTtlMs: number;
   exemplarsPerBucket: number;
   synchronous: 'normal' | 'full';
+  checkpointIntervalMs: number;
+  checkpointBytes: number;
 }
 
 export const DEFAULT_BUCKET_MS = 60_000;
@@ -38,5 +40,7 @@ export function resolveOptions(options: StoreOptions): ResolvedOptions {
     spanTtlMs: positiveInteger('spanTtlMs', options.spanTtlMs, 14 * DAY_MS),
     exemplarsPerBucket: positiveInteger('exemplarsPerBucket', options.exemplarsPerBucket, 5),
     synchronous,
+    checkpointIntervalMs: positiveInteger('checkpointIntervalMs', options.checkpointIntervalMs, 30_000),
+    checkpointBytes: positiveInteger('checkpointBytes', options.checkpointBytes, 64 * 2 ** 20),
   };
 }

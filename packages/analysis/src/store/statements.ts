@@ -39,6 +39,9 @@ export function prepareStatements(db: Database.Database) {
       6,
       '',
     ),
+    deltaApplied: p<[number, bigint, bigint], { 1: 1 }>(
+      'SELECT 1 FROM delta_applied WHERE series_id = ? AND start_ns = ? AND time_ns = ?',
+    ),
     markDelta: p<[number, bigint, bigint]>(
       'INSERT OR IGNORE INTO delta_applied (series_id, start_ns, time_ns) VALUES (?, ?, ?)',
     ),
@@ -85,6 +88,8 @@ export function prepareStatements(db: Database.Database) {
       `DELETE FROM exemplars
        WHERE model = ? AND version = ? AND time_bucket_ms = ? AND score_bucket = ? AND trace_id = ? AND span_id = ?`,
     ),
+    logEpoch: p<[], { value: string }>("SELECT value FROM meta WHERE key = 'log_epoch'"),
+    setLogEpoch: p<[string]>("INSERT OR REPLACE INTO meta (key, value) VALUES ('log_epoch', ?)"),
   };
 }
 

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import type { MetricsRequest, TracesRequest } from '../receive/model.js';
+import { decodeMetricsRequest } from '../receive/otlp/index.js';
 import { stateDigest } from './digest.js';
+import { FileLog, type IngestLog, type LoggedExport, MemoryLog } from './ingest-log.js';
 import { applyMetrics, type MetricsContext } from './metrics.js';
 import { DEFAULT_BUCKET_MS, type ResolvedOptions, resolveOptions } from './options.js';
 import { prune } from './prune.js';
@@ -20,12 +22,26 @@ import type {
   SeriesQuery,
   StoreOptions,
 } from './types.js';
+import { Unflushed } from './unflushed.js';
+
+/** The body of an export as received (after gzip), logged so that it can be applied again after a crash. */
+export interface ExportSource {
+  body: Uint8Array;
+  format: 'protobuf' | 'json';
+}
 
 /**
  * Durable, exact, windowed storage of modelpulse telemetry in one SQLite file.
  *
- * - Each `ingest*` call is one transaction: when it returns, its effect is committed (WAL); when it throws
+ * - Each `ingest*` call is one transaction: when it returns, its effect is durable (WAL); when it throws
  *   (SQLite failed), nothing of it was applied and the caller must not acknowledge the export.
+ * - Metric exports given with their body (`ExportSource`) are applied to the state in memory and their
+ *   body is appended to the ingest log (ingest-log.ts) before the call returns. A checkpoint writes the
+ *   changed rows with the log's next epoch in one transaction, then starts a new log: at least every
+ *   `checkpointIntervalMs` or `checkpointBytes` of log, before every read and on close. A row that many
+ *   exports change between checkpoints is written once. After a crash, opening the file replays the log
+ *   of the committed epoch, so an acknowledged export is never lost. Exports given without a body are
+ *   written at once (their own checkpoint).
  * - Only the `@modelpulse/otel` instruments are kept (instruments.ts); the service's own re-emitted metrics
  *   and everything else are ignored, neither accepted nor rejected. Gauges and non-monotonic sums are
  *   ignored too; a stored name of the wrong kind or an exponential histogram is rejected with a reason.
@@ -48,19 +64,34 @@ export class Store {
   readonly #statements: Statements;
   readonly #registry: Registry;
   readonly #queries: Queries;
-  readonly #ingestMetrics: (request: MetricsRequest, receivedAtMs: number) => IngestResult;
+  readonly #unflushed = new Unflushed();
+  readonly #log: IngestLog;
+  /** number of the log the committed state has not applied yet */
+  #epoch: number;
+  readonly #ingestMetrics: (request: MetricsRequest, receivedAtMs: number, writeNow: boolean) => IngestResult;
   readonly #ingestTraces: (request: TracesRequest, receivedAtMs: number) => IngestResult;
+  readonly #checkpoint: () => void;
+  readonly #replay: () => void;
+  #lastCheckpointMs = Date.now();
+  /** set when a transaction failed: the in-memory state is rebuilt from the database before the next use */
+  #stale = false;
 
   private constructor(db: Database.Database, options: ResolvedOptions, bucketMs: number) {
     this.#db = db;
+
     this.#options = options;
     this.bucketMs = bucketMs;
     this.#statements = prepareStatements(db);
+    this.#epoch = Number(this.#statements.logEpoch.get()?.value ?? 0);
+    this.#log = db.memory
+      ? new MemoryLog()
+      : new FileLog(options.path, this.#epoch, options.synchronous === 'full');
     this.#registry = new Registry(this.#statements);
     this.#queries = new Queries(db);
     const metrics: MetricsContext = {
       statements: this.#statements,
       registry: this.#registry,
+      unflushed: this.#unflushed,
       bucketMs,
       retentionMs: options.retentionMs,
     };
@@ -72,10 +103,29 @@ export class Store {
       exemplarsPerBucket: options.exemplarsPerBucket,
     };
     // Each ingest is one immediate transaction: committed when it returns, rolled back when it throws.
-    const metricsTx = db.transaction((r: MetricsRequest, at: number) => applyMetrics(metrics, r, at));
+    // New series are inserted right away (they need an id); a logged export's rows wait for a checkpoint.
+    const metricsTx = db.transaction((r: MetricsRequest, at: number, writeNow: boolean) => {
+      const result = applyMetrics(metrics, r, at);
+      if (writeNow) this.#writeUnflushed();
+      return result;
+    });
     const tracesTx = db.transaction((r: TracesRequest, at: number) => applyTraces(traces, r, at));
-    this.#ingestMetrics = (r, at) => this.#write(() => metricsTx.immediate(r, at));
+    const checkpointTx = db.transaction(() => this.#writeUnflushed());
+    const replayTx = db.transaction((entries: LoggedExport[]) => {
+      for (const e of entries) {
+        applyMetrics(metrics, decodeMetricsRequest(e.body, e.format), e.receivedMs);
+      }
+      this.#writeUnflushed();
+    });
+    this.#ingestMetrics = (r, at, writeNow) => this.#write(() => metricsTx.immediate(r, at, writeNow));
     this.#ingestTraces = (r, at) => this.#write(() => tracesTx.immediate(r, at));
+    this.#checkpoint = () => this.#write(() => checkpointTx.immediate());
+    this.#replay = () => {
+      const entries = this.#log.entries();
+      if (entries.length === 0) return;
+      this.#write(() => replayTx.immediate(entries));
+      this.#committed();
+    };
   }
 
   static open(options: StoreOptions): Store {
@@ -85,31 +135,72 @@ export class Store {
       configure(db, resolved.synchronous);
       migrate(db, resolved.path);
       const bucketMs = settleBucketMs(db, resolved.path, resolved.bucketMs, DEFAULT_BUCKET_MS);
-      return new Store(db, resolved, bucketMs);
+      const store = new Store(db, resolved, bucketMs);
+      try {
+        store.#replay(); // exports acknowledged after the last checkpoint, if the process died
+      } catch (error) {
+        store.#log.close();
+        throw error;
+      }
+      return store;
     } catch (error) {
       db.close();
       throw error;
     }
   }
 
-  /** Runs a transaction; when it fails, the caches (copies of committed rows) are dropped with it. */
+  /**
+   * Runs a transaction (after rebuilding the state if an earlier one failed). When it fails, the state in
+   * memory may hold changes that were rolled back: it is marked stale, to be rebuilt from the committed
+   * rows and the log.
+   */
   #write<T>(transaction: () => T): T {
+    if (this.#stale) this.#rebuild();
     try {
       return transaction();
     } catch (error) {
-      this.#registry.clear();
-      this.#statements.writeBuckets.discard();
-      this.#statements.writeCumulative.discard();
+      this.#stale = true;
       throw error;
     }
   }
 
+  #rebuild(): void {
+    this.#stale = false;
+    this.#registry.clear();
+    this.#unflushed.forget();
+    this.#statements.writeBuckets.discard();
+    this.#statements.writeCumulative.discard();
+    this.#replay();
+  }
+
+  /** Inside a transaction: the checkpoint's writes; the log's entries are applied once it commits. */
+  #writeUnflushed(): void {
+    this.#unflushed.write(this.#statements, this.#registry);
+    this.#statements.setLogEpoch.run(String(this.#epoch + 1));
+  }
+
   /**
    * Applies an export: points of the modelpulse instruments are validated, turned into deltas and added to
-   * their time buckets; invalid points are rejected with a reason while the rest is applied.
+   * their time buckets; invalid points are rejected with a reason while the rest is applied. With `source`
+   * (the body the request was decoded from) the body is logged and the rows are written at the next
+   * checkpoint; without, they are written now.
    */
-  ingestMetrics(request: MetricsRequest, receivedAtMs: number): IngestResult {
-    return this.#ingestMetrics(request, receivedAtMs);
+  ingestMetrics(request: MetricsRequest, receivedAtMs: number, source?: ExportSource): IngestResult {
+    const result = this.#ingestMetrics(request, receivedAtMs, source === undefined);
+    if (source === undefined) {
+      this.#committed();
+      return result;
+    }
+    if (result.accepted > 0) {
+      try {
+        this.#log.append({ receivedMs: receivedAtMs, format: source.format, body: source.body });
+      } catch (error) {
+        this.#stale = true; // applied in memory but not logged: rebuilt without it, and not acknowledged
+        throw error;
+      }
+      this.#checkpointIfDue();
+    }
+    return result;
   }
 
   /** Keeps holdout prediction and outcome spans, and offers scored spans to the exemplar reservoirs. */
@@ -117,15 +208,50 @@ export class Store {
     return this.#ingestTraces(request, receivedAtMs);
   }
 
+  #checkpointIfDue(): void {
+    if (
+      this.#log.bytes >= this.#options.checkpointBytes ||
+      Date.now() - this.#lastCheckpointMs >= this.#options.checkpointIntervalMs
+    ) {
+      try {
+        this.checkpoint();
+      } catch {
+        // The export is durable in the log already; the next checkpoint retries.
+      }
+    }
+  }
+
+  /**
+   * Writes what acknowledged exports changed since the last checkpoint and empties the log (one
+   * transaction). Reads and `close()` do it themselves; call it to bound the log at a moment of your choice.
+   */
+  checkpoint(): void {
+    if (this.#stale) this.#rebuild();
+    this.#lastCheckpointMs = Date.now();
+    if (this.#unflushed.empty && this.#log.bytes === 0) return;
+    this.#checkpoint();
+    this.#committed();
+  }
+
+  /** After a transaction that wrote the unflushed state and emptied the log committed. */
+  #committed(): void {
+    this.#unflushed.committed(this.#registry);
+    this.#epoch += 1;
+    this.#log.rotate(this.#epoch);
+  }
+
   models(): ModelSummary[] {
+    this.checkpoint();
     return this.#queries.models();
   }
 
   histograms(q: SeriesQuery): HistogramAggregate[] {
+    this.checkpoint();
     return this.#queries.histograms(q);
   }
 
   counters(q: SeriesQuery): CounterAggregate[] {
+    this.checkpoint();
     return this.#queries.counters(q);
   }
 
@@ -143,6 +269,7 @@ export class Store {
 
   /** Applies retention and the span TTL as of `nowMs`. */
   prune(nowMs: number): void {
+    this.checkpoint();
     try {
       prune(this.#db, nowMs, this.#options);
     } finally {
@@ -152,10 +279,18 @@ export class Store {
 
   /** SHA-256 of everything stored (liveness times aside); equal digests mean equal data. */
   stateDigest(): string {
+    this.checkpoint();
     return stateDigest(this.#db);
   }
 
+  /** Checkpoints (when that fails the log keeps the exports for the next open) and closes the file. */
   close(): void {
-    if (this.#db.open) this.#db.close();
+    if (!this.#db.open) return;
+    try {
+      this.checkpoint();
+    } finally {
+      this.#log.close();
+      this.#db.close();
+    }
   }
 }

@@ -13,8 +13,8 @@ export interface PointDelta {
  * point. The bytes of `counts` are the stored BLOB.
  */
 export class HistogramStream {
-  /** whether this request advanced the stream (then it is in the request's list of states to write) */
-  pending = false;
+  /** whether the stream advanced since the last checkpoint (then it is listed in `Unflushed`) */
+  unflushed = false;
   #diff: Float64Array;
 
   constructor(

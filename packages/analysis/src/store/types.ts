@@ -17,6 +17,13 @@ export interface StoreOptions {
    * choose 'full' when delta streams or spans must survive a power loss too (one fsync per request).
    */
   synchronous?: 'normal' | 'full';
+  /**
+   * Longest time (ms) the changes of logged exports stay in memory before a checkpoint writes them
+   * (default 30 000); checked when an export arrives. Reads checkpoint first, so they never miss one.
+   */
+  checkpointIntervalMs?: number;
+  /** Log size (bytes of export bodies) that triggers a checkpoint (default 64 MiB); bounds replay after a crash. */
+  checkpointBytes?: number;
 }
 
 export interface IngestResult {

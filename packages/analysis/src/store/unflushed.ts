@@ -1,0 +1,99 @@
+import type { BucketRow } from './bucket-row.js';
+import type { Registry } from './registry.js';
+import type { Statements } from './statements.js';
+import type { HistogramStream } from './stream.js';
+import type { CounterState } from './temporality.js';
+
+/**
+ * What acknowledged metric exports changed since the last checkpoint, held in memory. Their bodies are in
+ * the ingest log (ingest-log.ts), so this is never the only copy: a checkpoint writes it, and after a
+ * crash the log is replayed instead. Rows updated by many exports between two
+ * checkpoints are written once.
+ */
+export class Unflushed {
+  /** bucket rows with new totals (each listed once: `BucketRow.unflushed`) */
+  readonly rows: BucketRow[] = [];
+  /** cumulative histogram streams that advanced (each listed once: `HistogramStream.unflushed`) */
+  readonly histograms: HistogramStream[] = [];
+  /** cumulative counter streams that advanced: series id → start times */
+  readonly counters = new Map<number, Set<bigint>>();
+  /** identities of applied delta points, for the dedupe table */
+  readonly deltas = new Map<string, [number, bigint, bigint]>();
+  /** liveness: newest receive time per model / version / instance */
+  readonly instances = new Map<string, { model: string; version: string; instance: string; atMs: number }>();
+
+  get empty(): boolean {
+    return (
+      this.rows.length === 0 &&
+      this.histograms.length === 0 &&
+      this.counters.size === 0 &&
+      this.deltas.size === 0 &&
+      this.instances.size === 0
+    );
+  }
+
+  counterAdvanced(seriesId: number, start: bigint): void {
+    let starts = this.counters.get(seriesId);
+    if (!starts) {
+      starts = new Set();
+      this.counters.set(seriesId, starts);
+    }
+    starts.add(start);
+  }
+
+  /** Whether a delta point was applied since the last checkpoint; else records it and answers false. */
+  deltaSeen(seriesId: number, start: bigint, time: bigint): boolean {
+    const key = `${seriesId} ${start} ${time}`;
+    if (this.deltas.has(key)) return true;
+    this.deltas.set(key, [seriesId, start, time]);
+    return false;
+  }
+
+  seen(model: string, version: string, instance: string, atMs: number): void {
+    const key = `${model}\0${version}\0${instance}`;
+    const known = this.instances.get(key);
+    if (known === undefined) this.instances.set(key, { model, version, instance, atMs });
+    else if (atMs > known.atMs) known.atMs = atMs;
+  }
+
+  /** Writes everything; the caller runs it inside the transaction that also empties the log. */
+  write(statements: Statements, registry: Registry): void {
+    const buckets = statements.writeBuckets;
+    for (const row of this.rows) buckets.add(row.seriesId, row.bucketMs, row.count, row.sum, row.blob());
+    buckets.flush();
+    const cumulative = statements.writeCumulative;
+    for (const s of this.histograms)
+      cumulative.add(s.seriesId, s.startNs, s.timeNs, s.count, s.sum, s.blob());
+    for (const [seriesId, starts] of this.counters) {
+      const streams = registry.counterStreams(seriesId);
+      for (const start of starts) {
+        const s = streams.get(start) as CounterState;
+        cumulative.add(seriesId, start, s.timeNs, 0, s.value, null);
+      }
+    }
+    cumulative.flush();
+    for (const [seriesId, start, time] of this.deltas.values())
+      statements.markDelta.run(seriesId, start, time);
+    for (const i of this.instances.values())
+      statements.touchInstance.run(i.model, i.version, i.instance, i.atMs);
+  }
+
+  /** After the checkpoint committed: everything is stored, and the row cache may shrink again. */
+  committed(registry: Registry): void {
+    for (const row of this.rows) {
+      row.unflushed = false;
+      registry.trimBuckets(row.seriesId);
+    }
+    for (const stream of this.histograms) stream.unflushed = false;
+    this.forget();
+  }
+
+  /** Drops the lists (after a commit, or with the caches when the state is rebuilt from the database). */
+  forget(): void {
+    this.rows.length = 0;
+    this.histograms.length = 0;
+    this.counters.clear();
+    this.deltas.clear();
+    this.instances.clear();
+  }
+}
