@@ -117,7 +117,7 @@ describe('estimatedPerformance calibrated on the profile (isotonic, as NannyML b
     ['no score histogram', {}, 'yes', /no score histogram/],
     [
       'a profile built before the table existed',
-      { score: { ...profile.score!, byLabel: undefined } },
+      { score: withoutByLabel(profile.score!) },
       'yes',
       /no labels per score bucket/,
     ],
@@ -316,3 +316,9 @@ describe('calibration on the holdout', () => {
     });
   });
 });
+
+/** A score profile as written before it carried labels per score bucket. */
+function withoutByLabel(score: NonNullable<Profile['score']>): NonNullable<Profile['score']> {
+  const { byLabel: _, ...rest } = score;
+  return rest;
+}

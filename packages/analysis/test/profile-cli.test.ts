@@ -179,7 +179,8 @@ describe('modelpulse profile: labels per score bucket (the calibration table)', 
       for (const [score, target] of nannymlReference(['y_pred_proba', 'clf_target'])) {
         let k = 0;
         while (k <= 20 && Number(score) > k / 20) k++;
-        (target === '1' ? positives : negatives)[k]++;
+        const counts = target === '1' ? positives : negatives;
+        counts[k] = (counts[k] ?? 0) + 1;
       }
       expect(p.rows).toBe(5832);
       expect(p.score?.byLabel).toEqual({ '1': positives, '0': negatives });

@@ -156,7 +156,7 @@ export function analyseWindow(
     ([label, h]): ScoreHistogram => ({ label, ...h }),
   );
   const estimated =
-    positive === undefined || byLabel.length === 0 ? null : estimatedPerformance(byLabel, positive);
+    positive === undefined || byLabel.length === 0 ? null : estimatedPerformance(byLabel, positive, profile);
   const outcomeScores = [
     ...sumHistograms(
       histograms(scope, 'ml.outcome.score').filter((s) => s.attributes[HOLDOUT] === true),

@@ -91,7 +91,10 @@ export function formatReport(r: ModelReport): string {
   }
   if (r.estimated)
     lines.push(
-      `Estimated from scores: precision ${pct(r.estimated.precision)}, recall ${pct(r.estimated.recall)}`,
+      `Estimated from scores: precision ${pct(r.estimated.precision)}, recall ${pct(r.estimated.recall)}` +
+        (r.estimated.probabilities?.source === 'calibrated-from-profile'
+          ? ' (scores calibrated on the profile)'
+          : ' (raw scores taken as calibrated)'),
     );
   for (const h of r.heuristics) lines.push(`Heuristic ${h.name}: mean ${num(h.mean)} over ${h.count}`);
   for (const note of r.notes) lines.push(`note: ${note}`);
