@@ -1,15 +1,17 @@
 /**
  * Ingest throughput of the OTLP receiver: histogram data points per second through the whole receive
- * path (Hono app → decode → SQLite store, committed), beside decoding alone, on the same captured
- * exporter bodies in the same run. Not a test: nothing fails on timing.
+ * path (HTTP server → Hono app → decode → store: logged, acknowledged and checkpointed), beside decoding
+ * alone, on the same captured exporter bodies in the same run. Not a test: nothing fails on timing.
  *
  *   npx -y pnpm@12.4.2 --filter @modelpulse/analysis bench   (BENCH_REPEATS, BENCH_EXPORTS to tune)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import { OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -68,37 +70,46 @@ async function capture(makeExporter: (url: string) => PushMetricExporter): Promi
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
 
-async function measure(format: 'protobuf' | 'json', bodies: Buffer[]) {
+/** The ways an export reaches the store, each timed until everything is acknowledged and checkpointed. */
+const PATHS = {
+  /** Hono app called in process (`app.request`), rows written at one checkpoint at the end */
+  app: (format: Format, bodies: Buffer[]) => viaApp(format, bodies, {}),
+  /** the same with a checkpoint after every export: no row is written once for several exports */
+  appEveryExport: (format: Format, bodies: Buffer[]) => viaApp(format, bodies, { checkpointBytes: 1 }),
+  /** real HTTP on loopback, client in another process */
+  http: (format: Format, bodies: Buffer[]) => viaHttp(format, bodies),
+};
+type Format = 'protobuf' | 'json';
+
+async function measure(format: Format, bodies: Buffer[]) {
   const decodeMs: number[] = [];
-  const ingestMs: number[] = [];
-  const everyMs: number[] = [];
+  const pathMs: Record<keyof typeof PATHS, number[]> = { app: [], appEveryExport: [], http: [] };
   for (let r = 0; r < repeats; r++) {
     const start = performance.now();
     for (const body of bodies) decodeMetricsRequest(body, format);
     decodeMs.push(performance.now() - start);
-
-    ingestMs.push(await ingest(format, bodies, {}));
-    everyMs.push(await ingest(format, bodies, { checkpointBytes: 1 }));
+    for (const [name, run] of Object.entries(PATHS)) {
+      pathMs[name as keyof typeof PATHS].push(await run(format, bodies));
+    }
   }
   const points = bodies.length * SERIES;
+  const rate = (ms: number[]) => points / (median(ms) / 1000);
+  const ratio = (ms: number[]) => median(ms) / median(decodeMs);
   return {
     format,
     points,
     bytesPerExport: Math.round(bodies.reduce((a, b) => a + b.byteLength, 0) / bodies.length),
-    decodePointsPerSecond: points / (median(decodeMs) / 1000),
-    ingestPointsPerSecond: points / (median(ingestMs) / 1000),
-    ingestOverDecode: median(ingestMs) / median(decodeMs),
-    checkpointEveryExportPointsPerSecond: points / (median(everyMs) / 1000),
-    checkpointEveryExportOverDecode: median(everyMs) / median(decodeMs),
+    decodePointsPerSecond: rate(decodeMs),
+    ingest: Object.fromEntries(
+      Object.entries(pathMs).map(([name, ms]) => [
+        name,
+        { pointsPerSecond: rate(ms), overDecode: ratio(ms) },
+      ]),
+    ) as Record<keyof typeof PATHS, { pointsPerSecond: number; overDecode: number }>,
   };
 }
 
-/**
- * Milliseconds to acknowledge every export through the Hono app and then checkpoint (so that everything is
- * written to its rows, as a read would see it). With the default options the 41 exports of the same
- * series share one checkpoint; `checkpointBytes: 1` writes the rows after every export (no coalescing).
- */
-async function ingest(format: 'protobuf' | 'json', bodies: Buffer[], options: Partial<StoreOptions>) {
+async function viaApp(format: Format, bodies: Buffer[], options: Partial<StoreOptions>) {
   const dir = mkdtempSync(join(tmpdir(), 'modelpulse-bench-'));
   const store = Store.open({ path: join(dir, 'bench.db'), ...options });
   const app = createApp({ store });
@@ -120,6 +131,46 @@ async function ingest(format: 'protobuf' | 'json', bodies: Buffer[], options: Pa
   return ms;
 }
 
+/**
+ * Milliseconds from the first export reaching the server until every export is acknowledged and
+ * checkpointed (written to its rows, as a read would see it), over real HTTP on loopback: the server (this
+ * process, one thread) runs the app with @hono/node-server, a client process sends the bodies 4 at a time
+ * from the other core.
+ */
+async function viaHttp(format: Format, bodies: Buffer[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'modelpulse-bench-'));
+  const bodyDir = join(dir, 'bodies');
+  mkdirSync(bodyDir);
+  bodies.forEach((body, i) => {
+    writeFileSync(join(bodyDir, String(i).padStart(4, '0')), body);
+  });
+  const store = Store.open({ path: join(dir, 'bench.db') });
+  const app = createApp({ store });
+  let start: number | undefined;
+  const server = serve({
+    fetch: (request, env) => {
+      start ??= performance.now();
+      return app.fetch(request, env);
+    },
+    port: 0,
+    hostname: '127.0.0.1',
+  });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/metrics`;
+  const type = format === 'json' ? 'application/json' : 'application/x-protobuf';
+  const client = spawn(process.execPath, [join(import.meta.dirname, 'post-client.mjs'), url, type, bodyDir], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const code = await new Promise<number | null>((resolve) => client.once('exit', resolve));
+  if (code !== 0) throw new Error(`the bench client failed (exit ${code})`);
+  store.checkpoint();
+  const ms = performance.now() - (start as number);
+  await new Promise((resolve) => server.close(resolve));
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return ms;
+}
+
 const results = [
   await measure('protobuf', await capture((url) => new ProtoExporter({ url }))),
   await measure('json', await capture((url) => new JsonExporter({ url }))),
@@ -128,12 +179,15 @@ writeFileSync(
   join(import.meta.dirname, 'results', 'latest.json'),
   `${JSON.stringify({ date: new Date().toISOString(), node: process.version, repeats, exports, pointsPerExport: SERIES, results }, null, 2)}\n`,
 );
+const f = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(
-  '| format | points | decode only (points/s) | ingest: HTTP app + decode + log commit + checkpoint (points/s) | ingest ÷ decode | checkpoint after every export (points/s) | ÷ decode |',
+  '| format | decode only (points/s) | ingest via the app, in process | … checkpoint after every export | … over loopback HTTP |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|');
 for (const r of results) {
+  const cell = (p: { pointsPerSecond: number; overDecode: number }) =>
+    `${f(p.pointsPerSecond)} (${p.overDecode.toFixed(2)}× decode)`;
   console.log(
-    `| ${r.format} | ${r.points} | ${Math.round(r.decodePointsPerSecond)} | ${Math.round(r.ingestPointsPerSecond)} | ${r.ingestOverDecode.toFixed(2)}× | ${Math.round(r.checkpointEveryExportPointsPerSecond)} | ${r.checkpointEveryExportOverDecode.toFixed(2)}× |`,
+    `| ${r.format} | ${f(r.decodePointsPerSecond)} | ${cell(r.ingest.app)} | ${cell(r.ingest.appEveryExport)} | ${cell(r.ingest.http)} |`,
   );
 }
