@@ -16,6 +16,7 @@ export function histograms(scope: WindowScope, instrument: string): HistogramAgg
     instrument,
     fromMs: scope.fromMs,
     toMs: scope.toMs,
+    rolling: true,
   });
 }
 
@@ -29,6 +30,7 @@ export function counters(
     instrument,
     fromMs: scope.fromMs,
     toMs: scope.toMs,
+    rolling: true,
   });
 }
 

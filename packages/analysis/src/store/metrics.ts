@@ -11,6 +11,7 @@ import {
   storedKind,
 } from './instruments.js';
 import type { Registry, SeriesGroup } from './registry.js';
+import type { RollingWindows } from './rolling.js';
 import { instanceOf } from './series-key.js';
 import type { Statements } from './statements.js';
 import { HistogramStream, type PointDelta } from './stream.js';
@@ -24,6 +25,8 @@ export interface MetricsContext {
   registry: Registry;
   /** where the changes go until the next checkpoint writes them */
   unflushed: Unflushed;
+  /** window sums kept up to date with every request */
+  rolling: RollingWindows;
   bucketMs: number;
   retentionMs: number;
 }
@@ -278,6 +281,7 @@ class MetricsRun {
   finish(): IngestResult {
     const unflushed = this.ctx.unflushed.rows;
     for (const row of this.#rows) {
+      this.ctx.rolling.added(row);
       row.settle();
       if (!row.unflushed) {
         row.unflushed = true;

@@ -1,7 +1,10 @@
 import type Database from 'better-sqlite3';
 import { unpackFloat64 } from './blob.js';
 import { attributeMap } from './canonical.js';
+import type { SeriesCatalog } from './catalog.js';
+import type { RollingWindow } from './rolling.js';
 import type {
+  AttributeMap,
   CounterAggregate,
   ExemplarRecord,
   HistogramAggregate,
@@ -159,6 +162,51 @@ export class Queries {
     return [...groups.keys()]
       .sort()
       .map((key) => ({ attributes: attributeMap(key), value: groups.get(key)! }));
+  }
+
+  /** `histograms(q)` answered from a rolling window's per-series sums (same groups, same order). */
+  histogramsOf(w: RollingWindow, catalog: SeriesCatalog, q: SeriesQuery): HistogramAggregate[] {
+    const groups = new Map<string, HistogramAggregate>();
+    for (const id of catalog.seriesOf('histogram', q.model, q.instrument)) {
+      const s = w.sums.get(id);
+      const info = catalog.info(id);
+      if (s === undefined || s.rows === 0 || info === undefined) continue;
+      if (q.version !== undefined && info.version !== q.version) continue;
+      let g = groups.get(info.groupKey);
+      const counts = s.counts ?? [];
+      if (!g) {
+        g = {
+          attributes: info.attributes as AttributeMap,
+          count: 0,
+          sum: 0,
+          bounds: info.bounds as number[],
+          counts: new Array<number>(counts.length).fill(0),
+        };
+        groups.set(info.groupKey, g);
+      }
+      g.count += s.count;
+      g.sum += s.sum + s.compensation;
+      for (let i = 0; i < counts.length && i < g.counts.length; i++)
+        g.counts[i] = (g.counts[i] as number) + (counts[i] as number);
+    }
+    return [...groups.keys()].sort().map((key) => groups.get(key)!);
+  }
+
+  /** `counters(q)` answered from a rolling window's per-series sums. */
+  countersOf(w: RollingWindow, catalog: SeriesCatalog, q: SeriesQuery): CounterAggregate[] {
+    const groups = new Map<string, CounterAggregate>();
+    for (const id of catalog.seriesOf('sum', q.model, q.instrument)) {
+      const s = w.sums.get(id);
+      const info = catalog.info(id);
+      if (s === undefined || s.rows === 0 || info === undefined) continue;
+      if (q.version !== undefined && info.version !== q.version) continue;
+      // counters group by attributes alone (they have no bounds)
+      const key = info.groupKey;
+      const g = groups.get(key);
+      if (g) g.value += s.sum + s.compensation;
+      else groups.set(key, { attributes: info.attributes as AttributeMap, value: s.sum + s.compensation });
+    }
+    return [...groups.keys()].sort().map((key) => groups.get(key)!);
   }
 
   predictionSpans(q: { model: string; ids: readonly string[] }): PredictionSpanRecord[] {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { MetricsRequest, TracesRequest } from '../receive/model.js';
 import { decodeMetricsRequest } from '../receive/otlp/index.js';
+import { SeriesCatalog } from './catalog.js';
 import { stateDigest } from './digest.js';
 import { FileLog, type IngestLog, type LoggedExport, MemoryLog } from './ingest-log.js';
 import { applyMetrics, type MetricsContext } from './metrics.js';
@@ -8,6 +9,7 @@ import { DEFAULT_BUCKET_MS, type ResolvedOptions, resolveOptions } from './optio
 import { prune } from './prune.js';
 import { Queries } from './queries.js';
 import { Registry } from './registry.js';
+import { RollingWindows } from './rolling.js';
 import { configure, migrate, settleBucketMs } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { applyTraces, type TracesContext } from './traces.js';
@@ -65,6 +67,8 @@ export class Store {
   readonly #registry: Registry;
   readonly #queries: Queries;
   readonly #unflushed = new Unflushed();
+  readonly #catalog: SeriesCatalog;
+  readonly #rolling: RollingWindows;
   readonly #log: IngestLog;
   /** number of the log the committed state has not applied yet */
   #epoch: number;
@@ -88,10 +92,13 @@ export class Store {
       : new FileLog(options.path, this.#epoch, options.synchronous === 'full');
     this.#registry = new Registry(this.#statements);
     this.#queries = new Queries(db);
+    this.#catalog = new SeriesCatalog(db);
+    this.#rolling = new RollingWindows(db, bucketMs, this.#catalog);
     const metrics: MetricsContext = {
       statements: this.#statements,
       registry: this.#registry,
       unflushed: this.#unflushed,
+      rolling: this.#rolling,
       bucketMs,
       retentionMs: options.retentionMs,
     };
@@ -168,6 +175,8 @@ export class Store {
     this.#stale = false;
     this.#registry.clear();
     this.#unflushed.forget();
+    this.#rolling.clear();
+    this.#catalog.clear();
     this.#statements.writeBuckets.discard();
     this.#statements.writeCumulative.discard();
     this.#replay();
@@ -247,12 +256,14 @@ export class Store {
 
   histograms(q: SeriesQuery): HistogramAggregate[] {
     this.checkpoint();
-    return this.#queries.histograms(q);
+    const w = q.rolling ? this.#rolling.window(q.fromMs, q.toMs) : undefined;
+    return w ? this.#queries.histogramsOf(w, this.#catalog, q) : this.#queries.histograms(q);
   }
 
   counters(q: SeriesQuery): CounterAggregate[] {
     this.checkpoint();
-    return this.#queries.counters(q);
+    const w = q.rolling ? this.#rolling.window(q.fromMs, q.toMs) : undefined;
+    return w ? this.#queries.countersOf(w, this.#catalog, q) : this.#queries.counters(q);
   }
 
   predictionSpans(q: { model: string; ids: readonly string[] }): PredictionSpanRecord[] {
@@ -271,9 +282,14 @@ export class Store {
   prune(nowMs: number): void {
     this.checkpoint();
     try {
+      this.#rolling.pruning(nowMs - this.#options.retentionMs);
       prune(this.#db, nowMs, this.#options);
+    } catch (error) {
+      this.#rolling.clear(); // it let go of rows that are still there
+      throw error;
     } finally {
       this.#registry.clear();
+      this.#catalog.clear();
     }
   }
 

@@ -49,6 +49,11 @@ export interface SeriesQuery {
   /** Buckets whose start is in [fromMs, toMs). */
   fromMs: number;
   toMs: number;
+  /**
+   * This window will be asked for again as it moves forward in time (the analysis' "last 24 hours"): keep
+   * per-series sums of it up to date rather than summing its bucket rows each time (same answer).
+   */
+  rolling?: boolean;
 }
 
 export interface HistogramAggregate {

@@ -1,0 +1,85 @@
+import type Database from 'better-sqlite3';
+import { unpackFloat64 } from './blob.js';
+import { attributeMap } from './canonical.js';
+import type { AttributeMap } from './types.js';
+
+/** What the queries need of a series, parsed once. */
+export interface SeriesInfo {
+  version: string;
+  /** canonical attributes + bounds: series with equal keys are merged by the queries (instances) */
+  groupKey: string;
+  attributes: Readonly<AttributeMap>;
+  bounds: readonly number[];
+}
+
+interface SeriesRow {
+  id: number;
+  kind: string;
+  model: string;
+  instrument: string;
+  version: string;
+  attributes: string;
+  bounds: Buffer | null;
+}
+
+const SELECT = 'SELECT id, kind, model, instrument, version, attributes, bounds FROM series';
+
+/** Series by model, instrument and kind, loaded from the `series` table at first use and on demand after. */
+export class SeriesCatalog {
+  readonly #all: Database.Statement<[], SeriesRow>;
+  readonly #one: Database.Statement<[number], SeriesRow>;
+  readonly #info = new Map<number, SeriesInfo>();
+  readonly #index = new Map<string, Set<number>>();
+  #loaded = false;
+
+  constructor(db: Database.Database) {
+    this.#all = db.prepare<[], SeriesRow>(SELECT);
+    this.#one = db.prepare<[number], SeriesRow>(`${SELECT} WHERE id = ?`);
+  }
+
+  /** Ids of the series of one model, instrument and kind. */
+  seriesOf(kind: string, model: string, instrument: string): ReadonlySet<number> {
+    if (!this.#loaded) {
+      for (const row of this.#all.iterate()) this.#add(row);
+      this.#loaded = true;
+    }
+    return this.#index.get(indexKey(kind, model, instrument)) ?? EMPTY;
+  }
+
+  info(id: number): SeriesInfo | undefined {
+    return this.#info.get(id);
+  }
+
+  /** Makes a series created after the load known (a no-op before it, which reads them all). */
+  ensure(id: number): void {
+    if (!this.#loaded || this.#info.has(id)) return;
+    const row = this.#one.get(id);
+    if (row) this.#add(row);
+  }
+
+  clear(): void {
+    this.#info.clear();
+    this.#index.clear();
+    this.#loaded = false;
+  }
+
+  #add(row: SeriesRow): void {
+    const bounds = Object.freeze(unpackFloat64(row.bounds));
+    this.#info.set(row.id, {
+      version: row.version,
+      groupKey: `${row.attributes}${row.bounds === null ? '-' : `b${row.bounds.toString('hex')}`}`,
+      attributes: Object.freeze(attributeMap(row.attributes)),
+      bounds,
+    });
+    const key = indexKey(row.kind, row.model, row.instrument);
+    let ids = this.#index.get(key);
+    if (!ids) {
+      ids = new Set();
+      this.#index.set(key, ids);
+    }
+    ids.add(row.id);
+  }
+}
+
+const EMPTY: ReadonlySet<number> = new Set();
+const indexKey = (kind: string, model: string, instrument: string) => `${kind}\0${model}\0${instrument}`;

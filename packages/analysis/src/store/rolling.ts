@@ -1,0 +1,154 @@
+import type Database from 'better-sqlite3';
+import { float64FromBlob } from './blob.js';
+import type { BucketRow } from './bucket-row.js';
+import type { SeriesCatalog } from './catalog.js';
+
+/** Totals of one series over a rolling window's buckets. */
+export interface WindowSums {
+  /** bucket rows in the window: the series is in the window's answer while > 0, as with the SQL */
+  rows: number;
+  count: number;
+  /** compensated (Neumaier) so that adding and removing buckets for days does not drift */
+  sum: number;
+  compensation: number;
+  counts: Float64Array | null;
+}
+
+/** Sums of every series over the buckets from `lowerMs` on. */
+export interface RollingWindow {
+  lowerMs: number;
+  readonly sums: Map<number, WindowSums>;
+}
+
+interface StoredBucket {
+  series_id: number;
+  count: number;
+  sum: number;
+  counts: Buffer | null;
+}
+
+/** Spans kept at once; the analysis asks for a few (1h, 24h, 7d and the configured ones). */
+const MAX_WINDOWS = 16;
+
+/**
+ * Per-series sums of the windows the analysis asks for again and again ("the last 24 hours" each
+ * minute), kept up to date instead of summed from thousands of bucket rows per series each time: a
+ * request's deltas are added as they are applied, and buckets that fall out of a window as it moves are
+ * read once and subtracted. A window is seeded from the committed rows the first time its span is asked
+ * for. Its answer equals the SQL one (counts exactly; float sums up to rounding); when it cannot (the
+ * window moved back in time, or data lies at or past its end) the caller falls back to SQL.
+ */
+export class RollingWindows {
+  readonly #windows = new Map<number, RollingWindow>();
+  readonly #bucketMs: number;
+  readonly #catalog: SeriesCatalog;
+  readonly #between: Database.Statement<[number, number], StoredBucket>;
+  readonly #maxBucket: Database.Statement<[], { max: number | null }>;
+  /** start of the newest bucket holding data, once known */
+  #newestMs: number | undefined;
+
+  constructor(db: Database.Database, bucketMs: number, catalog: SeriesCatalog) {
+    this.#bucketMs = bucketMs;
+    this.#catalog = catalog;
+    this.#between = db.prepare<[number, number], StoredBucket>(
+      'SELECT series_id, count, sum, counts FROM buckets WHERE bucket_ms >= ? AND bucket_ms < ?',
+    );
+    this.#maxBucket = db.prepare<[], { max: number | null }>('SELECT max(bucket_ms) AS max FROM buckets');
+  }
+
+  /**
+   * The window of buckets with start in [fromMs, toMs), moved forward to `fromMs` (or seeded), or undefined
+   * when the caller must ask SQL. Only call it with everything applied committed (after a checkpoint).
+   */
+  window(fromMs: number, toMs: number): RollingWindow | undefined {
+    this.#newestMs ??= this.#maxBucket.get()?.max ?? Number.NEGATIVE_INFINITY;
+    if (this.#newestMs >= toMs) return undefined;
+    const lowerMs = Math.ceil(fromMs / this.#bucketMs) * this.#bucketMs;
+    const span = toMs - fromMs;
+    let w = this.#windows.get(span);
+    if (w === undefined) {
+      if (this.#windows.size >= MAX_WINDOWS)
+        this.#windows.delete(this.#windows.keys().next().value as number);
+      w = { lowerMs, sums: new Map() };
+      this.#apply(w, lowerMs, Number.POSITIVE_INFINITY, 1);
+      this.#windows.set(span, w);
+    } else if (lowerMs < w.lowerMs) {
+      return undefined;
+    } else {
+      this.#moveTo(w, lowerMs);
+    }
+    return w;
+  }
+
+  /** Adds a request's deltas of one row (before the row settles them into its totals). */
+  added(row: BucketRow): void {
+    if (row.bucketMs > (this.#newestMs ?? Number.POSITIVE_INFINITY)) this.#newestMs = row.bucketMs;
+    const newRow = !row.stored;
+    for (const w of this.#windows.values()) {
+      if (row.bucketMs < w.lowerMs) continue;
+      const s = this.#sumsOf(w, row.seriesId);
+      if (newRow) s.rows++;
+      add(s, 1, row.pendingCount, row.pendingSum, row.pendingCounts);
+    }
+  }
+
+  /** Retention is about to delete buckets before `cutoffMs`: windows reaching back that far move on. */
+  pruning(cutoffMs: number): void {
+    const firstKept = Math.ceil(cutoffMs / this.#bucketMs) * this.#bucketMs;
+    for (const w of this.#windows.values()) if (w.lowerMs < firstKept) this.#moveTo(w, firstKept);
+  }
+
+  clear(): void {
+    this.#windows.clear();
+    this.#newestMs = undefined;
+  }
+
+  #moveTo(w: RollingWindow, lowerMs: number): void {
+    if (lowerMs <= w.lowerMs) return;
+    this.#apply(w, w.lowerMs, lowerMs, -1);
+    w.lowerMs = lowerMs;
+    for (const [id, s] of w.sums) if (s.rows === 0) w.sums.delete(id);
+  }
+
+  /** Adds (sign 1) or removes (sign −1) the committed bucket rows with start in [fromMs, toMs). */
+  #apply(w: RollingWindow, fromMs: number, toMs: number, sign: 1 | -1): void {
+    for (const b of this.#between.iterate(fromMs, toMs)) {
+      const s = this.#sumsOf(w, b.series_id);
+      s.rows += sign;
+      add(s, sign, b.count, b.sum, b.counts === null ? null : float64FromBlob(b.counts));
+    }
+  }
+
+  #sumsOf(w: RollingWindow, seriesId: number): WindowSums {
+    let s = w.sums.get(seriesId);
+    if (s === undefined) {
+      s = { rows: 0, count: 0, sum: 0, compensation: 0, counts: null };
+      w.sums.set(seriesId, s);
+      this.#catalog.ensure(seriesId);
+    }
+    return s;
+  }
+}
+
+function add(
+  s: WindowSums,
+  sign: 1 | -1,
+  count: number,
+  sum: number,
+  counts: ArrayLike<number> | null,
+): void {
+  s.count += sign * count;
+  const x = sign * sum;
+  const t = s.sum + x;
+  s.compensation += Math.abs(s.sum) >= Math.abs(x) ? s.sum - t + x : x - t + s.sum;
+  s.sum = t;
+  if (counts === null) return;
+  let target = s.counts;
+  if (target === null || target.length < counts.length) {
+    const wider = new Float64Array(counts.length);
+    if (target !== null) wider.set(target);
+    target = wider;
+    s.counts = target;
+  }
+  for (let i = 0; i < counts.length; i++) target[i] = (target[i] as number) + sign * (counts[i] as number);
+}

@@ -1,0 +1,173 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HistogramPoint, Metric, MetricsRequest, NumberPoint } from '../src/receive/model.js';
+import { decodeMetricsRequest } from '../src/receive/otlp/index.js';
+import { type HistogramAggregate, Store } from '../src/store/index.js';
+import { otlpJsonBody } from './otlp-json.js';
+
+/**
+ * Rolling windows (`rolling: true`) keep per-series sums up to date instead of summing bucket rows per
+ * query. Whatever happens between two queries — exports of every kind, logged or written at once,
+ * retention, a restart — their answer must be the SQL one.
+ */
+
+const SEC = 1000;
+const T0 = 1_800_000_000 * SEC;
+const ns = (ms: number) => BigInt(ms) * 1_000_000n;
+const SPANS = [5 * SEC, 30 * SEC, 300 * SEC];
+
+type Op =
+  | {
+      kind: 'export';
+      instance: string;
+      slot: number;
+      temporality: 'cumulative' | 'delta';
+      counts: number[];
+      advance: number;
+      logged: boolean;
+    }
+  | { kind: 'query'; advance: number }
+  | { kind: 'prune' }
+  | { kind: 'reopen' };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('export' as const),
+      instance: fc.constantFrom('a', 'b'),
+      slot: fc.integer({ min: 0, max: 2 }),
+      temporality: fc.constantFrom('cumulative' as const, 'delta' as const),
+      counts: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 3, maxLength: 3 }),
+      advance: fc.integer({ min: 0, max: 20 * SEC }),
+      logged: fc.boolean(),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('query' as const),
+      advance: fc.integer({ min: 0, max: 60 * SEC }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'prune' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
+);
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'modelpulse-rolling-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function request(
+  o: Extract<Op, { kind: 'export' }>,
+  startMs: number,
+  nowMs: number,
+  total: number[],
+): MetricsRequest {
+  const attributes = { 'ml.model.name': 'loan', 'ml.model.version': '1', 'ml.feature.name': `f${o.slot}` };
+  const counts = o.temporality === 'cumulative' ? total : o.counts;
+  const point: HistogramPoint = {
+    attributes,
+    startTimeUnixNano: ns(o.temporality === 'cumulative' ? startMs : nowMs - 1),
+    timeUnixNano: ns(nowMs),
+    count: counts.reduce((a, b) => a + b, 0),
+    sum: counts.reduce((a, c, i) => a + c * (i + 0.1), 0),
+    bounds: [0.5, 1],
+    counts,
+    exemplars: [],
+  };
+  const missing: NumberPoint = {
+    attributes,
+    startTimeUnixNano: point.startTimeUnixNano,
+    timeUnixNano: point.timeUnixNano,
+    value: o.temporality === 'cumulative' ? (total[0] as number) : (o.counts[0] as number),
+  };
+  const metrics: Metric[] = [
+    {
+      name: 'ml.feature.quantile',
+      unit: '1',
+      description: '',
+      type: 'histogram',
+      temporality: o.temporality,
+      points: [point],
+    },
+    {
+      name: 'ml.feature.missing',
+      unit: '1',
+      description: '',
+      type: 'sum',
+      temporality: o.temporality,
+      monotonic: true,
+      points: [missing],
+    },
+  ];
+  return {
+    resourceMetrics: [
+      {
+        resource: { 'service.name': 'svc', 'service.instance.id': o.instance },
+        scopeMetrics: [{ scope: { name: '@modelpulse/otel', version: '1' }, metrics }],
+      },
+    ],
+  };
+}
+
+function same(rolling: HistogramAggregate[], sql: HistogramAggregate[]): void {
+  expect(rolling.map(({ sum, ...rest }) => rest)).toEqual(sql.map(({ sum, ...rest }) => rest));
+  rolling.forEach((r, i) => {
+    expect(r.sum).toBeCloseTo(sql[i]?.sum as number, 9);
+  });
+}
+
+describe('rolling window sums', () => {
+  it('answer every query as SQL does, whatever happens between queries', () => {
+    let run = 0;
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 5, maxLength: 40 }), (ops) => {
+        const path = join(dir, `r${run++}.db`);
+        const options = { path, bucketMs: SEC, retentionMs: 200 * SEC };
+        let store = Store.open(options);
+        let now = T0;
+        // cumulative state per (instance, slot): start time and running totals
+        const streams = new Map<string, { start: number; total: number[] }>();
+        try {
+          for (const o of ops) {
+            if (o.kind === 'export') {
+              now += o.advance;
+              const key = `${o.instance}/${o.slot}`;
+              const s = streams.get(key) ?? { start: now - 1, total: [0, 0, 0] };
+              s.total = s.total.map((c, i) => c + (o.counts[i] as number));
+              streams.set(key, s);
+              const r = request(o, s.start, now, s.total);
+              if (o.logged) {
+                const body = otlpJsonBody(r);
+                store.ingestMetrics(decodeMetricsRequest(body, 'json'), now, { body, format: 'json' });
+              } else store.ingestMetrics(r, now);
+            } else if (o.kind === 'query') {
+              now += o.advance;
+              for (const span of SPANS) {
+                const q = { model: 'loan', fromMs: now - span, toMs: now + 1 };
+                const h = { ...q, instrument: 'ml.feature.quantile' };
+                same(store.histograms({ ...h, rolling: true }), store.histograms(h));
+                const c = { ...q, instrument: 'ml.feature.missing' };
+                expect(store.counters({ ...c, rolling: true })).toEqual(store.counters(c));
+              }
+            } else if (o.kind === 'prune') {
+              store.prune(now);
+            } else {
+              store.close();
+              store = Store.open(options);
+            }
+          }
+        } finally {
+          store.close();
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
