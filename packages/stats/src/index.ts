@@ -60,6 +60,7 @@ export { ksOneSampleSf } from './samples/ks-distribution.js';
 export { ksSamples } from './samples/ks-samples.js';
 export { wassersteinSamples } from './samples/wasserstein-samples.js';
 // Special functions
+export { chiSquaredInverseSurvival } from './special/chi-squared-inverse-survival.js';
 export { chiSquaredSurvival } from './special/chi-squared-survival.js';
 export { regularizedBeta } from './special/incomplete-beta.js';
 export { regularizedGammaP, regularizedGammaQ } from './special/incomplete-gamma.js';
@@ -70,9 +71,13 @@ export { normalQuantile } from './special/normal-quantile.js';
 export { benjaminiHochberg } from './testing/benjamini-hochberg.js';
 // Sample-size-aware thresholds
 export {
+  MIN_EXPECTED_COUNT,
   type NullThresholdOptions,
   nullDistribution,
+  nullIsAsymptotic,
   nullPValue,
+  nullPValueFor,
   nullThreshold,
+  QUADRATIC_MIN_HARMONIC_COUNT,
 } from './threshold/null-threshold.js';
 export { createRandom, type Random } from './threshold/random.js';

@@ -62,7 +62,7 @@ describe('nullThreshold: the (1 − α) quantile of the no-drift distance', () =
     ),
   )('equals the exact binomial quantile on two bins (%s)', (_, c) => {
     const shares = [c.p, 1 - c.p];
-    const options = { simulations: c.simulations, seed: 3 };
+    const options = { simulations: c.simulations, seed: 3, approximation: 'never' } as const;
     expect(Math.abs(nullThreshold('lInfinity', shares, c.n, c.alpha, options) - c.lInfinity)).toBeLessThan(
       1e-12,
     );
@@ -122,6 +122,10 @@ describe('nullThreshold: the (1 − α) quantile of the no-drift distance', () =
     expect(nullThreshold('psi', [1, 2, 3, 4], 321, 0.01, { seed: 9 })).not.toBe(
       nullThreshold('psi', [1, 2, 3, 4], 321, 0.01, { seed: 8 }),
     );
+    // Large windows: the linear distances' limit law is seeded too; the quadratic ones need no seed.
+    const limit = (seed: number) => nullThreshold('d1', [1, 2, 3, 4], 50_000, 0.01, { seed });
+    expect(limit(8)).toBe(limit(8));
+    expect(limit(9)).not.toBe(limit(8));
   });
 
   it('supports every named distance, including the ones needing edges', () => {

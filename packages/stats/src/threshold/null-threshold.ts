@@ -1,29 +1,220 @@
 import { type DistanceMethod, distanceByName } from '../distances/by-name.js';
-import { assertCounts, assertInteger, assertNumber } from '../internal/assert.js';
+import { assertCounts, assertInteger, assertNumber, describe } from '../internal/assert.js';
+import { chiSquaredInverseSurvival } from '../special/chi-squared-inverse-survival.js';
+import { chiSquaredSurvival } from '../special/chi-squared-survival.js';
 import { sampleMultinomial } from './binomial.js';
+import { isLinear, type LinearMethod, linearLimitSample, QUADRATIC } from './limit-law.js';
 import { createRandom } from './random.js';
 
 export interface NullThresholdOptions {
   /**
    * Size of the reference sample when the reference is itself a sample (a pinned period, the previous
-   * window): its noise is simulated too. Default `Infinity`: the reference shares are exact (a training
-   * profile built from many rows).
+   * window): its noise counts too (simulated, or through the effective size n·m / (n + m) of the
+   * large-sample law). Default `Infinity`: the reference shares are exact (a training profile built
+   * from many rows).
    */
   referenceN?: number;
   /** Bin edges, needed by `wassersteinBinned` only. */
   edges?: ArrayLike<number>;
-  /** Number of simulated windows. Default: 100 / alpha, at least 10 000 and at most 100 000. */
+  /**
+   * Number of simulated windows, or of draws from the large-sample law of the linear distances.
+   * Default: 100 / alpha, at least 10 000 and at most 100 000.
+   */
   simulations?: number;
   /** Generator seed; the same inputs and seed always give the same threshold. Default 1. */
   seed?: number;
+  /**
+   * `'auto'` (default): use the large-sample law where it holds (see {@link nullIsAsymptotic}), else
+   * simulate windows exactly. `'never'`: always simulate. `'always'`: always use the large-sample law
+   * (for checks; it is wrong for small windows).
+   */
+  approximation?: 'auto' | 'never' | 'always';
+  /** Smallest expected count n_eff·pᵢ in every bin with reference mass for `'auto'`. Default 20. */
+  minExpectedCount?: number;
 }
 
-/** Simulated distributions are large (one double per simulation): keep few. */
-const CACHE_LIMIT = 512;
-const cache = new Map<string, Float64Array>();
-/** Thresholds are single numbers: keep many, so monitoring many features and windows stays cheap. */
+/**
+ * Default smallest expected count n_eff·pᵢ, in every bin with reference mass, for the large-sample law.
+ * Checked against exact simulation (100 000 windows) on ten equal, ten skewed, twenty equal, five
+ * categorical and two-bin references: at 20 the linear distances' false-alarm rate is 0.64–1.31 × α at
+ * α = 0.01 and 0.05, the spread of the lattice of counts (the exact law is discrete, the limit is not),
+ * which does not shrink at 50 or 100. At 10 the quadratic distances reach 2 × α (PSI), hence their
+ * second condition, {@link QUADRATIC_MIN_HARMONIC_COUNT}.
+ */
+export const MIN_EXPECTED_COUNT = 20;
+
+/**
+ * PSI, KL, Jensen–Shannon and Hellinger converge more slowly than Pearson's χ²: their tails carry third
+ * order terms of relative size Σᵢ 1/(n·pᵢ) / (k' − 1). At (k' − 1) / Σᵢ 1/(n_eff·pᵢ) ≥ 100 (on equal bins:
+ * about 100 expected per bin) their false-alarm rate under exact simulation is 0.92–1.03 × α on the same
+ * references; at 20 per bin PSI's is 1.4–1.5 × α, at 40 per bin 1.2 × α.
+ */
+export const QUADRATIC_MIN_HARMONIC_COUNT = 100;
+
+/**
+ * Caches. Keys hold the normalised reference shares and edges as a 64-bit hash (two independent 32-bit
+ * hashes of the doubles' bits); with 100 000 entries the chance of any collision is below 1e-9.
+ *
+ * - thresholds and limit quantiles: one double per entry (plus a ~60-character key, ~200 bytes in all),
+ *   100 000 entries ≈ 20 MB: enough for 5 000 features × 3 methods × a few window sizes of simulated
+ *   thresholds; limit quantiles do not depend on n, so large windows need one entry per reference.
+ * - simulated (and limit-law) distributions: one double per draw (80 kB at 10 000), kept within 128 MiB
+ *   (1 600 entries at 10 000 draws). Only p-values of small windows need them.
+ */
 const THRESHOLD_CACHE_LIMIT = 100_000;
 const thresholdCache = new Map<string, number>();
+const DISTRIBUTION_BYTES = 128 * 1024 * 1024;
+const distributionCache = new Map<string, Float64Array>();
+let distributionBytes = 0;
+const chiCache = new Map<string, number>();
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+
+/** 64-bit hash of the normalised shares and the edges, as a short string. */
+function sharesKey(values: ArrayLike<number>, total: number, edges: ArrayLike<number> | undefined): string {
+  let h1 = 0x811c9dc5 ^ values.length;
+  let h2 = 0x27d4eb2f;
+  const add = (v: number) => {
+    bits[0] = v;
+    for (let w = 0; w < 2; w++) {
+      const x = words[w] as number;
+      h1 = Math.imul(h1 ^ x, 0x01000193);
+      h1 ^= h1 >>> 13;
+      h2 = Math.imul(h2 + x, 0x85ebca6b);
+      h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
+    }
+  };
+  for (let i = 0; i < values.length; i++) add((values[i] as number) / total);
+  if (edges) {
+    add(Number.NaN);
+    for (let i = 0; i < edges.length; i++) add(edges[i] as number);
+  }
+  return `${values.length}:${(h1 >>> 0).toString(36)}:${(h2 >>> 0).toString(36)}`;
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V, limit: number): V {
+  if (map.size >= limit) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+  return value;
+}
+
+function recall<V>(map: Map<string, V>, key: string): V | undefined {
+  const hit = map.get(key);
+  if (hit !== undefined) {
+    map.delete(key);
+    map.set(key, hit); // keep recently used entries at the end
+  }
+  return hit;
+}
+
+function rememberDistribution(key: string, value: Float64Array): Float64Array {
+  while (distributionBytes + value.byteLength > DISTRIBUTION_BYTES && distributionCache.size > 0) {
+    const [oldest, old] = distributionCache.entries().next().value as [string, Float64Array];
+    distributionCache.delete(oldest);
+    distributionBytes -= old.byteLength;
+  }
+  distributionCache.set(key, value);
+  distributionBytes += value.byteLength;
+  return value;
+}
+
+/** Validated inputs, and whether the large-sample law applies. */
+interface Setup {
+  total: number;
+  /** effective window size n·m / (n + m) (n for an exact reference) */
+  nEff: number;
+  /** bins with reference mass */
+  positive: number;
+  asymptotic: boolean;
+  simulations: number;
+  seed: number;
+  referenceN: number;
+}
+
+function setup(
+  fn: string,
+  method: DistanceMethod,
+  referenceShares: ArrayLike<number>,
+  n: number,
+  alpha: number,
+  options: NullThresholdOptions,
+): Setup {
+  distanceByName(method, options.edges); // unknown methods and missing edges
+  const total = assertCounts(fn, 'referenceShares', referenceShares);
+  assertInteger(fn, 'n', n, 1);
+  const {
+    referenceN = Number.POSITIVE_INFINITY,
+    simulations = defaultSimulations(alpha),
+    seed = 1,
+    approximation = 'auto',
+    minExpectedCount = MIN_EXPECTED_COUNT,
+  } = options;
+  if (referenceN !== Number.POSITIVE_INFINITY) assertInteger(fn, 'options.referenceN', referenceN, 1);
+  assertInteger(fn, 'options.simulations', simulations, 100);
+  assertInteger(fn, 'options.seed', seed, 0);
+  if (approximation !== 'auto' && approximation !== 'never' && approximation !== 'always') {
+    throw new RangeError(
+      `${fn}: options.approximation must be 'auto', 'never' or 'always', got ${describe(approximation)}.`,
+    );
+  }
+  assertNumber(fn, 'options.minExpectedCount', minExpectedCount, { min: 0 });
+  const nEff = referenceN === Number.POSITIVE_INFINITY ? n : (n * referenceN) / (n + referenceN);
+  let positive = 0;
+  let smallest = Number.POSITIVE_INFINITY;
+  let inverses = 0;
+  for (let i = 0; i < referenceShares.length; i++) {
+    const share = (referenceShares[i] as number) / total;
+    if (share > 0) {
+      positive++;
+      inverses += 1 / share;
+      if (share < smallest) smallest = share;
+    }
+  }
+  const holds =
+    nEff * smallest >= minExpectedCount &&
+    (QUADRATIC[method] === undefined || (positive - 1) * nEff >= QUADRATIC_MIN_HARMONIC_COUNT * inverses);
+  // One bin with mass: every window is at distance 0, which the (cheap) simulation gets exactly.
+  const asymptotic = positive >= 2 && approximation !== 'never' && (approximation === 'always' || holds);
+  return { total, nEff, positive, asymptotic, simulations, seed, referenceN };
+}
+
+function defaultSimulations(alpha: number): number {
+  return Math.min(100_000, Math.max(10_000, Math.ceil(100 / alpha)));
+}
+
+/** χ²(dof) upper α point, cached (few distinct pairs). */
+function chiSquaredCritical(alpha: number, dof: number): number {
+  const key = `${alpha}|${dof}`;
+  const hit = chiCache.get(key);
+  if (hit !== undefined) return hit;
+  return remember(chiCache, key, chiSquaredInverseSurvival(alpha, dof), 10_000);
+}
+
+/** Validates the edges for `wassersteinBinned` (length and order) by computing one distance. */
+function checkEdges(method: DistanceMethod, referenceShares: ArrayLike<number>, edges?: ArrayLike<number>) {
+  if (method === 'wassersteinBinned') distanceByName(method, edges)(referenceShares, referenceShares);
+}
+
+/** The limit law of √n_eff·D for a linear distance, sorted; cached with the simulated distributions. */
+function linearLaw(
+  method: LinearMethod,
+  referenceShares: ArrayLike<number>,
+  s: Setup,
+  edges: ArrayLike<number> | undefined,
+): Float64Array {
+  const key = `limit|${method}|${s.simulations}|${s.seed}|${sharesKey(referenceShares, s.total, edges)}`;
+  const hit = recall(distributionCache, key);
+  if (hit) return hit;
+  checkEdges(method, referenceShares, edges);
+  const shares = Float64Array.from(referenceShares, (v) => v / s.total);
+  return rememberDistribution(key, linearLimitSample(method, shares, s.simulations, s.seed, edges));
+}
+
+function upperQuantile(sorted: Float64Array, alpha: number): number {
+  const index = Math.min(sorted.length - 1, Math.ceil((1 - alpha) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}
 
 /**
  * Sample-size-aware alert threshold: the (1 − α) quantile of `method`'s distance between the reference
@@ -32,14 +223,22 @@ const thresholdCache = new Map<string, number>();
  * fixed cut-off such as 0.1, which for D1 on 10 equal bins fires on almost every healthy window of
  * n = 200 (where D1 is about 0.17 on average) and on almost no drifted one at n = 200 000.
  *
- * Computed by multinomial simulation with a seeded generator (exact binomial draws), and cached.
+ * Small windows (the rule of {@link nullIsAsymptotic}: roughly, fewer than 20 expected observations in
+ * some bin, or for the quadratic distances fewer than about 100 per bin): exact multinomial simulation with a seeded generator (exact binomial draws), cached.
+ * Large windows: the large-sample law, whose cost does not grow with n. PSI, KL, Jensen–Shannon and
+ * Hellinger are then closed forms in the χ²(k' − 1) quantile (k' bins with reference mass), e.g.
+ * PSI = χ²/n and Hellinger = √(χ²/(8n)); D1, total variation, L∞, binned KS and Wasserstein shrink
+ * exactly as 1/√n, so their limit quantile is sampled once per reference (seeded Gaussian draws) and
+ * cached, whatever n is. With `referenceN = m`, n is replaced by n·m / (n + m).
  *
  * @param referenceShares reference bucket counts or shares (normalised inside).
  * @example
  * // Two bins with shares 0.3 / 0.7: D1 = 2·|X/n − 0.3| for X ~ Binomial(n, 0.3), whose exact 95 %
  * // quantile (scipy.stats.binom) is 0.13 at n = 200 and 0.062 at n = 1 000 for shares 0.5 / 0.5.
- * nullThreshold('d1', [0.3, 0.7], 200, 0.05, { simulations: 200_000 });  // 0.13
- * nullThreshold('d1', [0.5, 0.5], 1000, 0.05, { simulations: 200_000 }); // 0.062
+ * nullThreshold('d1', [0.3, 0.7], 200, 0.05, { simulations: 200_000, approximation: 'never' });  // 0.13
+ * nullThreshold('d1', [0.5, 0.5], 1000, 0.05, { simulations: 200_000, approximation: 'never' }); // 0.062
+ * // Large windows: PSI on ten equal bins at n = 100 000 is scipy's chi2.isf(0.01, 9) / n.
+ * nullThreshold('psi', new Array(10).fill(1), 100_000, 0.01); // ≈ 0.000216659943
  */
 export function nullThreshold(
   method: DistanceMethod,
@@ -48,37 +247,41 @@ export function nullThreshold(
   alpha = 0.01,
   options: NullThresholdOptions = {},
 ): number {
-  assertNumber('nullThreshold(method, referenceShares, n, alpha)', 'alpha', alpha, {
-    min: 0,
-    max: 1,
-    open: true,
-  });
-  const simulations = options.simulations ?? defaultSimulations(alpha);
-  const edges = options.edges ? Array.from(options.edges).join(',') : '';
-  const key = [
-    alpha,
-    simulations,
-    options.seed ?? 1,
-    options.referenceN ?? '',
-    method,
-    n,
-    edges,
-    Array.from(referenceShares).join(','),
-  ].join('|');
-  const known = thresholdCache.get(key);
+  const fn = 'nullThreshold(method, referenceShares, n, alpha)';
+  assertNumber(fn, 'alpha', alpha, { min: 0, max: 1, open: true });
+  const s = setup(fn, method, referenceShares, n, alpha, options);
+  if (s.asymptotic) {
+    const quadratic = QUADRATIC[method];
+    if (quadratic) {
+      const x = chiSquaredCritical(alpha, s.positive - 1) / (quadratic.scale * s.nEff);
+      return quadratic.power === 2 ? Math.sqrt(x) : x;
+    }
+    // Linear family: √n_eff·D has a law that does not depend on n; cache its quantile.
+    const key = `q|${method}|${alpha}|${s.simulations}|${s.seed}|${sharesKey(referenceShares, s.total, options.edges)}`;
+    let quantile = recall(thresholdCache, key);
+    if (quantile === undefined) {
+      checkEdges(method, referenceShares, options.edges);
+      const shares = Float64Array.from(referenceShares, (v) => v / s.total);
+      const law = linearLimitSample(method as LinearMethod, shares, s.simulations, s.seed, options.edges);
+      quantile = remember(thresholdCache, key, upperQuantile(law, alpha), THRESHOLD_CACHE_LIMIT);
+    }
+    return quantile / Math.sqrt(s.nEff);
+  }
+  const key = `s|${method}|${alpha}|${s.simulations}|${s.seed}|${s.referenceN}|${n}|${sharesKey(referenceShares, s.total, options.edges)}`;
+  const known = recall(thresholdCache, key);
   if (known !== undefined) return known;
-  const sorted = nullDistribution(method, referenceShares, n, { ...options, simulations });
-  const index = Math.min(sorted.length - 1, Math.ceil((1 - alpha) * sorted.length) - 1);
-  const threshold = sorted[Math.max(0, index)] as number;
-  if (thresholdCache.size >= THRESHOLD_CACHE_LIMIT)
-    thresholdCache.delete(thresholdCache.keys().next().value as string);
-  thresholdCache.set(key, threshold);
-  return threshold;
+  const sorted = nullDistribution(method, referenceShares, n, { ...options, simulations: s.simulations });
+  return remember(thresholdCache, key, upperQuantile(sorted, alpha), THRESHOLD_CACHE_LIMIT);
 }
 
 /**
- * The simulated distances behind {@link nullThreshold}, sorted ascending: the distribution of the
- * distance when nothing has drifted. `nullPValue` compares an observed distance against it.
+ * The simulated distances behind {@link nullThreshold}'s small-window path, sorted ascending: the
+ * distribution of the distance when nothing has drifted, always by exact multinomial simulation (its
+ * cost grows with n; for p-values of large windows use {@link nullPValueFor}). `nullPValue` compares
+ * an observed distance against it.
+ *
+ * @example
+ * nullDistribution('lInfinity', [1, 1], 100, { simulations: 1000 }).length; // 1000
  */
 export function nullDistribution(
   method: DistanceMethod,
@@ -95,23 +298,11 @@ export function nullDistribution(
   assertInteger(fn, 'options.simulations', simulations, 100);
   assertInteger(fn, 'options.seed', seed, 0);
 
-  const shares = Float64Array.from(referenceShares, (v) => v / total);
-  const key = [
-    method,
-    n,
-    referenceN,
-    simulations,
-    seed,
-    options.edges ? Array.from(options.edges).join(',') : '',
-    shares.join(','),
-  ].join('|');
-  const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit); // keep recently used entries at the end
-    return hit;
-  }
+  const key = `sim|${method}|${n}|${referenceN}|${simulations}|${seed}|${sharesKey(referenceShares, total, options.edges)}`;
+  const hit = recall(distributionCache, key);
+  if (hit) return hit;
 
+  const shares = Float64Array.from(referenceShares, (v) => v / total);
   const random = createRandom(seed);
   const current = new Float64Array(shares.length);
   const reference = new Float64Array(shares.length);
@@ -123,14 +314,15 @@ export function nullDistribution(
     out[s] = distance(ref, current);
   }
   out.sort();
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(key, out);
-  return out;
+  return rememberDistribution(key, out);
 }
 
 /**
  * Share of no-drift windows at least as far from the reference as `observed` (a Monte Carlo p-value,
  * with the +1 correction so it is never 0).
+ *
+ * @example
+ * nullPValue(0.5, Float64Array.of(0.1, 0.2, 0.6)); // 0.5 — (1 + 1) / (3 + 1)
  */
 export function nullPValue(observed: number, nullSorted: Float64Array): number {
   let lo = 0;
@@ -143,6 +335,69 @@ export function nullPValue(observed: number, nullSorted: Float64Array): number {
   return (nullSorted.length - lo + 1) / (nullSorted.length + 1);
 }
 
-function defaultSimulations(alpha: number): number {
-  return Math.min(100_000, Math.max(10_000, Math.ceil(100 / alpha)));
+/**
+ * P-value of an observed distance under no drift, for a window of `n` observations: the chance that a
+ * window drawn from the reference is at least as far from it. Large windows (the rule of
+ * {@link nullThreshold}) use the large-sample law and store nothing per n: the χ²(k' − 1) survival of
+ * the scaled statistic (PSI, KL, Jensen–Shannon, Hellinger; e.g. P(χ² ≥ n·PSI)), or the share of the
+ * cached limit-law draws at or above √n·D (linear distances, with the +1 of `nullPValue`). Small
+ * windows compare against the simulated distribution (`nullPValue(observed, nullDistribution(…))`).
+ *
+ * @example
+ * // Ten equal bins, n = 100 000: P(χ²₉ ≥ n·PSI) with n·PSI = 21.666 is 0.01 (scipy.stats.chi2.sf).
+ * nullPValueFor('psi', new Array(10).fill(1), 100_000, 0.00021665994333461928); // ≈ 0.01
+ * nullPValueFor('d1', [1, 1], 10_000, 0); // 1
+ */
+export function nullPValueFor(
+  method: DistanceMethod,
+  referenceShares: ArrayLike<number>,
+  n: number,
+  observed: number,
+  options: NullThresholdOptions = {},
+): number {
+  const fn = 'nullPValueFor(method, referenceShares, n, observed)';
+  if (typeof observed !== 'number' || Number.isNaN(observed) || observed < 0) {
+    throw new RangeError(`${fn}: observed must be a distance ≥ 0, got ${describe(observed)}.`);
+  }
+  const s = setup(fn, method, referenceShares, n, 0.01, options);
+  if (!s.asymptotic) {
+    return nullPValue(
+      observed,
+      nullDistribution(method, referenceShares, n, { ...options, simulations: s.simulations }),
+    );
+  }
+  const quadratic = QUADRATIC[method];
+  if (quadratic) {
+    if (observed === Number.POSITIVE_INFINITY) return 0;
+    const statistic = quadratic.scale * s.nEff * (quadratic.power === 2 ? observed * observed : observed);
+    return chiSquaredSurvival(statistic, s.positive - 1);
+  }
+  if (!isLinear(method)) throw new RangeError(`${fn}: no large-sample law for ${method}.`);
+  return nullPValue(observed * Math.sqrt(s.nEff), linearLaw(method, referenceShares, s, options.edges));
+}
+
+/**
+ * Whether {@link nullThreshold} and {@link nullPValueFor} use the large-sample law for this method,
+ * reference and window size (then their cost and cache entries do not depend on n). With n_eff = n, or
+ * n·m / (n + m) for `referenceN = m`, and k' bins with reference mass pᵢ > 0 (at least two):
+ * every n_eff·pᵢ ≥ `minExpectedCount` (default {@link MIN_EXPECTED_COUNT} = 20), and for PSI, KL,
+ * Jensen–Shannon and Hellinger also (k' − 1) / Σᵢ 1/(n_eff·pᵢ) ≥ 100
+ * ({@link QUADRATIC_MIN_HARMONIC_COUNT}; about 100 expected per bin on equal bins).
+ *
+ * @example
+ * nullIsAsymptotic('d1', [0.5, 0.3, 0.2], 100); // true — 20 expected in the smallest bin
+ * nullIsAsymptotic('d1', [0.5, 0.3, 0.2], 99); // false
+ * nullIsAsymptotic('d1', [0.5, 0.3, 0.2], 1000, { referenceN: 100 }); // false — effective size 90.9
+ * // PSI also needs 2 / (1/(0.5n) + 1/(0.3n) + 1/(0.2n)) ≥ 100, i.e. n ≥ 516.7:
+ * nullIsAsymptotic('psi', [0.5, 0.3, 0.2], 516); // false
+ * nullIsAsymptotic('psi', [0.5, 0.3, 0.2], 517); // true
+ */
+export function nullIsAsymptotic(
+  method: DistanceMethod,
+  referenceShares: ArrayLike<number>,
+  n: number,
+  options: NullThresholdOptions = {},
+): boolean {
+  const fn = 'nullIsAsymptotic(method, referenceShares, n)';
+  return setup(fn, method, referenceShares, n, 0.01, options).asymptotic;
 }
