@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { unpackFloat64 } from './blob.js';
 import { attributeMap } from './canonical.js';
-import type { SeriesCatalog } from './catalog.js';
-import type { RollingWindow } from './rolling.js';
+import type { SeriesCatalog, SeriesInfo } from './catalog.js';
+import type { RollingWindow, WindowSums } from './rolling.js';
 import type {
   AttributeMap,
   CounterAggregate,
@@ -44,6 +44,22 @@ interface OutcomeRow {
   trace_id: string;
   span_id: string;
   time_ms: number;
+}
+
+/** The series of a query that have buckets in a rolling window, with their sums there. */
+function* windowSeries(
+  w: RollingWindow,
+  catalog: SeriesCatalog,
+  q: SeriesQuery,
+  kind: 'histogram' | 'sum',
+): Generator<[SeriesInfo, WindowSums]> {
+  for (const id of catalog.seriesOf(kind, q.model, q.instrument)) {
+    const s = w.sums.get(id);
+    const info = catalog.info(id);
+    if (s === undefined || s.rows === 0 || info === undefined) continue;
+    if (q.version !== undefined && info.version !== q.version) continue;
+    yield [info, s];
+  }
 }
 
 const SERIES_BUCKETS = `
@@ -167,11 +183,7 @@ export class Queries {
   /** `histograms(q)` answered from a rolling window's per-series sums (same groups, same order). */
   histogramsOf(w: RollingWindow, catalog: SeriesCatalog, q: SeriesQuery): HistogramAggregate[] {
     const groups = new Map<string, HistogramAggregate>();
-    for (const id of catalog.seriesOf('histogram', q.model, q.instrument)) {
-      const s = w.sums.get(id);
-      const info = catalog.info(id);
-      if (s === undefined || s.rows === 0 || info === undefined) continue;
-      if (q.version !== undefined && info.version !== q.version) continue;
+    for (const [info, s] of windowSeries(w, catalog, q, 'histogram')) {
       let g = groups.get(info.groupKey);
       const counts = s.counts ?? [];
       if (!g) {
@@ -195,11 +207,7 @@ export class Queries {
   /** `counters(q)` answered from a rolling window's per-series sums. */
   countersOf(w: RollingWindow, catalog: SeriesCatalog, q: SeriesQuery): CounterAggregate[] {
     const groups = new Map<string, CounterAggregate>();
-    for (const id of catalog.seriesOf('sum', q.model, q.instrument)) {
-      const s = w.sums.get(id);
-      const info = catalog.info(id);
-      if (s === undefined || s.rows === 0 || info === undefined) continue;
-      if (q.version !== undefined && info.version !== q.version) continue;
+    for (const [info, s] of windowSeries(w, catalog, q, 'sum')) {
       // counters group by attributes alone (they have no bounds)
       const key = info.groupKey;
       const g = groups.get(key);
