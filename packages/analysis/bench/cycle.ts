@@ -1,0 +1,281 @@
+/**
+ * One full analysis cycle over a store of MODELS models × FEATURES features × the default windows (1h,
+ * 24h, 7d): every model's report as the service's schedule computes it, read from a SQLite file. Traffic
+ * is healthy (drawn from each model's own profile) and exported every EXPORT_MINUTES over the last
+ * 7 days. Reported: the cold cycle (thresholds not yet cached), the steady cycle one minute later after
+ * one more export, and how much of it is reading from the store. Not a test: nothing fails on timing.
+ *
+ *   npx -y pnpm@12.4.2 --filter @modelpulse/analysis bench:cycle   (BENCH_MODELS, BENCH_FEATURES,
+ *   BENCH_EXPORT_MINUTES, BENCH_REPEATS to tune)
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildProfile, createRandom, OTHER_CATEGORY, type Profile, type Random } from '@modelpulse/stats';
+import Database from 'better-sqlite3';
+import type { ModelSettings } from '../src/analyse/cycle.js';
+import { runCycle } from '../src/analyse/schedule.js';
+import type { HistogramPoint, Metric, MetricsRequest, NumberPoint } from '../src/receive/model.js';
+import { Store } from '../src/store/index.js';
+
+const MODELS = Number(process.env.BENCH_MODELS ?? 100);
+const FEATURES = Number(process.env.BENCH_FEATURES ?? 50);
+const EXPORT_MINUTES = Number(process.env.BENCH_EXPORT_MINUTES ?? 60);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const PER_EXPORT = 500; // predictions per model and export
+const CATEGORICAL_EVERY = 4; // every 4th feature is categorical (5 values)
+const MIN = 60_000;
+const NOW = Math.floor(Date.UTC(2026, 10, 27, 12) / MIN) * MIN;
+const ns = (ms: number) => BigInt(ms) * 1_000_000n;
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
+
+function normal(random: Random): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/** Each model's own training data: gamma-like numeric features and skewed categories, then its profile. */
+function modelProfile(m: number): Profile {
+  const random = createRandom(1000 + m);
+  const rows = 4000;
+  const columns: Record<string, unknown[]> = { score: [], label: [] };
+  const features: Record<string, 'numeric' | 'categorical'> = {};
+  for (let f = 0; f < FEATURES; f++) {
+    const name = `f${f}`;
+    const categorical = f % CATEGORICAL_EVERY === 0;
+    features[name] = categorical ? 'categorical' : 'numeric';
+    const shape = 1 + random() * 4;
+    const weights = [1, 2, 3, 4, 5].map(() => random());
+    const total = weights.reduce((a, b) => a + b, 0);
+    columns[name] = Array.from({ length: rows }, () => {
+      if (categorical) {
+        let u = random() * total;
+        let k = 0;
+        while (u > (weights[k] as number) && k < 4) u -= weights[k++] as number;
+        return `c${k}`;
+      }
+      let x = 0;
+      for (let s = 0; s < shape; s++) x -= Math.log(1 - random());
+      return random() < 0.02 ? null : x;
+    });
+  }
+  for (let r = 0; r < rows; r++) {
+    const y = random() < 0.3;
+    columns.label?.push(y ? 'bad' : 'good');
+    columns.score?.push(Math.min(1, Math.max(0, (y ? 0.65 : 0.3) + 0.15 * normal(random))));
+  }
+  return buildProfile(
+    { columns: columns as Record<string, (number | string | null)[]> },
+    {
+      features,
+      label: 'label',
+      score: 'score',
+    },
+  );
+}
+
+/** Counts of `n` draws from `shares`, approximately multinomial (normal noise, rounded, at least 0). */
+function draw(shares: readonly number[], n: number, random: Random): number[] {
+  return shares.map((p) => Math.max(0, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * normal(random))));
+}
+
+function hp(
+  attributes: Record<string, string | boolean>,
+  t: number,
+  bounds: number[],
+  counts: number[],
+): HistogramPoint {
+  const count = counts.reduce((a, b) => a + b, 0);
+  return {
+    attributes,
+    startTimeUnixNano: ns(t - EXPORT_MINUTES * MIN),
+    timeUnixNano: ns(t),
+    count,
+    sum: counts.reduce((a, c, i) => a + c * ((bounds[Math.min(i, bounds.length - 1)] ?? 0) as number), 0),
+    bounds,
+    counts,
+    exemplars: [],
+  };
+}
+const np = (attributes: Record<string, string | boolean>, t: number, value: number): NumberPoint => ({
+  attributes,
+  startTimeUnixNano: ns(t - EXPORT_MINUTES * MIN),
+  timeUnixNano: ns(t),
+  value,
+});
+const histogram = (name: string, points: HistogramPoint[]): Metric => ({
+  name,
+  unit: '1',
+  description: '',
+  type: 'histogram',
+  temporality: 'delta',
+  points,
+});
+const sum = (name: string, points: NumberPoint[]): Metric => ({
+  name,
+  unit: '1',
+  description: '',
+  type: 'sum',
+  temporality: 'delta',
+  monotonic: true,
+  points,
+});
+
+/** One delta export of model m at time t, as @modelpulse/otel records it (same instruments and attributes). */
+function exportOf(m: number, profile: Profile, t: number, random: Random): MetricsRequest {
+  const base = { 'ml.model.name': `model-${m}`, 'ml.model.version': '1' };
+  const score = profile.score as NonNullable<Profile['score']>;
+  const scores: HistogramPoint[] = [];
+  for (const label of ['reject', 'accept'])
+    for (const holdout of [false, true]) {
+      const n = Math.round(PER_EXPORT * (label === 'reject' ? 0.3 : 0.7) * (holdout ? 0.05 : 0.95));
+      scores.push(
+        hp(
+          { ...base, 'ml.prediction.label': label, 'ml.holdout': holdout },
+          t,
+          score.boundaries,
+          draw(score.shares, n, random),
+        ),
+      );
+    }
+  const quantiles: HistogramPoint[] = [];
+  const categories: NumberPoint[] = [];
+  const missing: NumberPoint[] = [];
+  for (const [name, f] of Object.entries(profile.features)) {
+    const attributes = { ...base, 'ml.feature.name': name };
+    const total = f.count + f.missing;
+    const absent = draw([f.missing / total], PER_EXPORT, random)[0] as number;
+    if (absent > 0) missing.push(np(attributes, t, absent));
+    if (f.type === 'numeric') {
+      quantiles.push(
+        hp(attributes, t, profile.quantileBoundaries, draw(f.shares, PER_EXPORT - absent, random)),
+      );
+    } else {
+      const names = [...Object.keys(f.categories), OTHER_CATEGORY];
+      const counts = draw(
+        names.map((c) => (f.categories[c] ?? 0) / f.count),
+        PER_EXPORT - absent,
+        random,
+      );
+      names.forEach((c, i) => {
+        if ((counts[i] as number) > 0)
+          categories.push(np({ ...attributes, 'ml.feature.category': c }, t, counts[i] as number));
+      });
+    }
+  }
+  const outcomes: NumberPoint[] = [];
+  for (const predicted of ['reject', 'accept'])
+    for (const actual of ['bad', 'good'])
+      outcomes.push(
+        np(
+          { ...base, 'ml.prediction.label': predicted, 'ml.outcome.label': actual, 'ml.holdout': true },
+          t,
+          1 + Math.floor(random() * 5),
+        ),
+      );
+  return {
+    resourceMetrics: [
+      {
+        resource: { 'service.name': `svc-${m}`, 'service.instance.id': 'a' },
+        scopeMetrics: [
+          {
+            scope: { name: '@modelpulse/otel', version: '0.1.0' },
+            metrics: [
+              histogram('ml.prediction.score', scores),
+              histogram('ml.feature.quantile', quantiles),
+              sum('ml.feature.category', categories),
+              sum('ml.feature.missing', missing),
+              sum('ml.outcome', outcomes),
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'modelpulse-cycle-'));
+const store = Store.open({ path: join(dir, 'cycle.db') });
+const settings = new Map<string, ModelSettings>();
+const profiles: Profile[] = [];
+for (let m = 0; m < MODELS; m++) {
+  const profile = modelProfile(m);
+  profiles.push(profile);
+  settings.set(`model-${m}`, { profile, positive: 'bad' });
+}
+const random = createRandom(7);
+let points = 0;
+const fillStart = performance.now();
+for (let t = NOW - 7 * 24 * 60 * MIN + EXPORT_MINUTES * MIN; t <= NOW; t += EXPORT_MINUTES * MIN) {
+  for (let m = 0; m < MODELS; m++) {
+    const r = store.ingestMetrics(exportOf(m, profiles[m] as Profile, t, random), t);
+    points += r.accepted;
+  }
+}
+const fillMs = performance.now() - fillStart;
+store.checkpoint();
+const bucketRows = (() => {
+  const db = new Database(join(dir, 'cycle.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM buckets').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+})();
+
+/** Times one cycle, and the store reads inside it (the Store's read methods, wrapped for the run). */
+function timed(now: number): { ms: number; readMs: number; reports: number } {
+  let readMs = 0;
+  const wrapped = [
+    'histograms',
+    'counters',
+    'outcomeSpans',
+    'predictionSpans',
+    'exemplars',
+    'models',
+  ] as const;
+  const originals = wrapped.map((name) => [name, store[name]] as const);
+  for (const [name, fn] of originals) {
+    (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      const start = performance.now();
+      try {
+        return (fn as (...a: unknown[]) => unknown).apply(store, args);
+      } finally {
+        readMs += performance.now() - start;
+      }
+    };
+  }
+  const start = performance.now();
+  const reports = runCycle(store, settings, now);
+  const ms = performance.now() - start;
+  for (const [name] of originals) delete (store as unknown as Record<string, unknown>)[name];
+  return { ms, readMs, reports: reports.length };
+}
+
+const cold = timed(NOW);
+const steady: { ms: number; readMs: number; reports: number }[] = [];
+for (let r = 1; r <= REPEATS; r++) {
+  const t = NOW + r * MIN;
+  for (let m = 0; m < MODELS; m++) store.ingestMetrics(exportOf(m, profiles[m] as Profile, t, random), t);
+  steady.push(timed(t));
+}
+store.close();
+rmSync(dir, { recursive: true, force: true });
+
+const result = {
+  date: new Date().toISOString(),
+  node: process.version,
+  models: MODELS,
+  features: FEATURES,
+  windows: ['1h', '24h', '7d'],
+  exportEveryMinutes: EXPORT_MINUTES,
+  storedPoints: points,
+  bucketRows,
+  fillSeconds: fillMs / 1000,
+  reports: cold.reports,
+  coldCycleMs: cold.ms,
+  coldReadMs: cold.readMs,
+  steadyCycleMs: median(steady.map((s) => s.ms)),
+  steadyReadMs: median(steady.map((s) => s.readMs)),
+};
+writeFileSync(join(import.meta.dirname, 'results', 'cycle.json'), `${JSON.stringify(result, null, 2)}\n`);
+console.log(result);
