@@ -3,7 +3,7 @@ import { assertCounts, assertInteger, assertNumber, describe } from '../internal
 import { chiSquaredInverseSurvival } from '../special/chi-squared-inverse-survival.js';
 import { chiSquaredSurvival } from '../special/chi-squared-survival.js';
 import { sampleMultinomial } from './binomial.js';
-import { isLinear, type LinearMethod, linearLimitSample, QUADRATIC } from './limit-law.js';
+import { isLinear, type LinearMethod, linearLimitSample, QUADRATIC, selectRank } from './limit-law.js';
 import { createRandom } from './random.js';
 
 export interface NullThresholdOptions {
@@ -17,8 +17,9 @@ export interface NullThresholdOptions {
   /** Bin edges, needed by `wassersteinBinned` only. */
   edges?: ArrayLike<number>;
   /**
-   * Number of simulated windows, or of draws from the large-sample law of the linear distances.
-   * Default: 100 / alpha, at least 10 000 and at most 100 000.
+   * Number of simulated windows (default: 100 / alpha, at least 10 000 and at most 100 000), or of
+   * draws from the large-sample law of the linear distances (default 100 000: they are cheap, and one
+   * seeded set of draws serves every reference, so its Monte Carlo error is shared, not averaged out).
    */
   simulations?: number;
   /** Generator seed; the same inputs and seed always give the same threshold. Default 1. */
@@ -62,6 +63,8 @@ export const QUADRATIC_MIN_HARMONIC_COUNT = 100;
  *   (1 600 entries at 10 000 draws). Only p-values of small windows need them.
  */
 const THRESHOLD_CACHE_LIMIT = 100_000;
+/** Default number of draws from the large-sample law of a linear distance. */
+const LIMIT_DRAWS = 100_000;
 const thresholdCache = new Map<string, number>();
 const DISTRIBUTION_BYTES = 128 * 1024 * 1024;
 const distributionCache = new Map<string, Float64Array>();
@@ -139,19 +142,21 @@ function setup(
   n: number,
   alpha: number,
   options: NullThresholdOptions,
+  needsEdges = true,
 ): Setup {
-  distanceByName(method, options.edges); // unknown methods and missing edges
+  // Unknown methods, and missing edges where the distance itself is computed.
+  distanceByName(method, needsEdges ? options.edges : (options.edges ?? [0, 1]));
   const total = assertCounts(fn, 'referenceShares', referenceShares);
   assertInteger(fn, 'n', n, 1);
   const {
     referenceN = Number.POSITIVE_INFINITY,
-    simulations = defaultSimulations(alpha),
+    simulations = Number.NaN, // the default depends on the path, below
     seed = 1,
     approximation = 'auto',
     minExpectedCount = MIN_EXPECTED_COUNT,
   } = options;
   if (referenceN !== Number.POSITIVE_INFINITY) assertInteger(fn, 'options.referenceN', referenceN, 1);
-  assertInteger(fn, 'options.simulations', simulations, 100);
+  if (!Number.isNaN(simulations)) assertInteger(fn, 'options.simulations', simulations, 100);
   assertInteger(fn, 'options.seed', seed, 0);
   if (approximation !== 'auto' && approximation !== 'never' && approximation !== 'always') {
     throw new RangeError(
@@ -176,7 +181,12 @@ function setup(
     (QUADRATIC[method] === undefined || (positive - 1) * nEff >= QUADRATIC_MIN_HARMONIC_COUNT * inverses);
   // One bin with mass: every window is at distance 0, which the (cheap) simulation gets exactly.
   const asymptotic = positive >= 2 && approximation !== 'never' && (approximation === 'always' || holds);
-  return { total, nEff, positive, asymptotic, simulations, seed, referenceN };
+  const draws = Number.isNaN(simulations)
+    ? asymptotic
+      ? LIMIT_DRAWS
+      : defaultSimulations(alpha)
+    : simulations;
+  return { total, nEff, positive, asymptotic, simulations: draws, seed, referenceN };
 }
 
 function defaultSimulations(alpha: number): number {
@@ -208,12 +218,12 @@ function linearLaw(
   if (hit) return hit;
   checkEdges(method, referenceShares, edges);
   const shares = Float64Array.from(referenceShares, (v) => v / s.total);
-  return rememberDistribution(key, linearLimitSample(method, shares, s.simulations, s.seed, edges));
+  return rememberDistribution(key, linearLimitSample(method, shares, s.simulations, s.seed, edges).sort());
 }
 
-function upperQuantile(sorted: Float64Array, alpha: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((1 - alpha) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] as number;
+/** Rank of the (1 − α) quantile among `length` sorted draws (0-based). */
+function upperRank(length: number, alpha: number): number {
+  return Math.max(0, Math.min(length - 1, Math.ceil((1 - alpha) * length) - 1));
 }
 
 /**
@@ -263,7 +273,8 @@ export function nullThreshold(
       checkEdges(method, referenceShares, options.edges);
       const shares = Float64Array.from(referenceShares, (v) => v / s.total);
       const law = linearLimitSample(method as LinearMethod, shares, s.simulations, s.seed, options.edges);
-      quantile = remember(thresholdCache, key, upperQuantile(law, alpha), THRESHOLD_CACHE_LIMIT);
+      const value = selectRank(law, upperRank(law.length, alpha));
+      quantile = remember(thresholdCache, key, value, THRESHOLD_CACHE_LIMIT);
     }
     return quantile / Math.sqrt(s.nEff);
   }
@@ -271,7 +282,8 @@ export function nullThreshold(
   const known = recall(thresholdCache, key);
   if (known !== undefined) return known;
   const sorted = nullDistribution(method, referenceShares, n, { ...options, simulations: s.simulations });
-  return remember(thresholdCache, key, upperQuantile(sorted, alpha), THRESHOLD_CACHE_LIMIT);
+  const value = sorted[upperRank(sorted.length, alpha)] as number;
+  return remember(thresholdCache, key, value, THRESHOLD_CACHE_LIMIT);
 }
 
 /**
@@ -399,5 +411,5 @@ export function nullIsAsymptotic(
   options: NullThresholdOptions = {},
 ): boolean {
   const fn = 'nullIsAsymptotic(method, referenceShares, n)';
-  return setup(fn, method, referenceShares, n, 0.01, options).asymptotic;
+  return setup(fn, method, referenceShares, n, 0.01, options, false).asymptotic;
 }
