@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gridSize } from '../src/analyse/sample-size-grid.js';
+import { gridSize, thresholdSize } from '../src/analyse/sample-size-grid.js';
 
 describe('gridSize', () => {
   it('never exceeds n, stays within 2^(1/8) of it, and maps nearby sizes to one grid point', () => {
@@ -14,5 +14,18 @@ describe('gridSize', () => {
     );
     expect(gridSize(10)).toBe(10);
     expect(new Set(Array.from({ length: 100 }, (_, i) => gridSize(5000 + i))).size).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('thresholdSize', () => {
+  const reference = new Array(20).fill(1);
+  it('keeps the exact size where the large-sample law applies, and the grid where windows are simulated', () => {
+    // D1 needs 20 expected per bin (n ≥ 400 on 20 equal bins), PSI a harmonic 100 (n ≥ 2 106).
+    expect(thresholdSize('d1', reference, 401)).toBe(401);
+    expect(thresholdSize('d1', reference, 399)).toBe(gridSize(399));
+    expect(thresholdSize('psi', reference, 1000)).toBe(gridSize(1000));
+    expect(thresholdSize('psi', reference, 50_001)).toBe(50_001);
+    // A reference sample of 1 000 caps the effective size below 1 000: always simulated for PSI.
+    expect(thresholdSize('psi', reference, 1e6, { referenceN: 1000 })).toBe(gridSize(1e6));
   });
 });

@@ -1,5 +1,5 @@
 import { chiSquaredSurvival, type DistanceMethod, distanceByName, nullThreshold } from '@modelpulse/stats';
-import { gridSize } from './sample-size-grid.js';
+import { thresholdSize } from './sample-size-grid.js';
 
 /** Distances the response-drift analysis can compute, plus the chi-squared test. */
 export type DriftMethod = DistanceMethod | 'chiSquared';
@@ -43,8 +43,9 @@ export interface DriftInput {
 /**
  * Response drift of one window: every method's distance between reference and current histograms,
  * with its alert threshold. With `{ alpha }` each threshold is the (1 − α) quantile of that distance
- * over windows of this size drawn from the reference (`nullThreshold`), so an alert is a false alarm
- * with probability α at any window size; chi-squared alerts when its p-value is below α.
+ * over windows of this size drawn from the reference (`nullThreshold`: its large-sample law for large
+ * windows, exact simulation on the size grid for small ones), so an alert is a false alarm with
+ * probability α at any window size; chi-squared alerts when its p-value is below α.
  */
 export function responseDrift(
   input: DriftInput,
@@ -56,13 +57,11 @@ export function responseDrift(
   return methods.map((method) => {
     if (method === 'chiSquared') return chiSquaredDrift(input, n, level);
     const value = distanceByName(method, edges)(input.reference, input.current);
-    const threshold =
-      'threshold' in level
-        ? level.threshold
-        : nullThreshold(method, input.reference, gridSize(n), level.alpha, {
-            edges,
-            ...(input.referenceN === undefined ? {} : { referenceN: input.referenceN }),
-          });
+    if ('threshold' in level)
+      return { method, value, threshold: level.threshold, alert: value > level.threshold };
+    const options = { edges, ...(input.referenceN === undefined ? {} : { referenceN: input.referenceN }) };
+    const size = thresholdSize(method, input.reference, n, options);
+    const threshold = nullThreshold(method, input.reference, size, level.alpha, options);
     return { method, value, threshold, alert: value > threshold };
   });
 }

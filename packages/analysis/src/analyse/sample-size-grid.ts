@@ -1,3 +1,5 @@
+import { type DistanceMethod, type NullThresholdOptions, nullIsAsymptotic } from '@modelpulse/stats';
+
 /**
  * The window size a threshold is simulated at: below 16 the size itself, above it the largest 2^(k/8)
  * not above n. Windows change size every cycle; on this grid (steps of 9 %) one simulation serves every
@@ -13,4 +15,19 @@ export function gridSize(n: number): number {
   while (point(k + 1) <= n) k++;
   while (point(k) > n) k--;
   return point(k);
+}
+
+/**
+ * The window size to ask `nullThreshold` / `nullPValueFor` about: n itself where the large-sample law
+ * applies (its cost and cache entries do not depend on n, so the exact size costs nothing), else the
+ * simulation grid's {@link gridSize}.
+ */
+export function thresholdSize(
+  method: DistanceMethod,
+  reference: ArrayLike<number>,
+  n: number,
+  options: NullThresholdOptions = {},
+): number {
+  if (n >= 16 && nullIsAsymptotic(method, reference, n, options)) return n;
+  return gridSize(n);
 }

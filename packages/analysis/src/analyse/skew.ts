@@ -3,14 +3,13 @@ import {
   chiSquaredSurvival,
   type DistanceMethod,
   distanceByName,
-  nullDistribution,
-  nullPValue,
+  nullPValueFor,
   nullThreshold,
   OTHER_CATEGORY,
   type Profile,
   wilson,
 } from '@modelpulse/stats';
-import { gridSize } from './sample-size-grid.js';
+import { thresholdSize } from './sample-size-grid.js';
 
 /** One feature's live data in a window, as read from the store. */
 export interface FeatureWindow {
@@ -88,9 +87,11 @@ export function trainingServingSkew(
         type: 'numeric',
         n,
         measures,
-        pValue: nullPValue(
+        pValue: nullPValueFor(
+          'jensenShannon',
+          expected.shares,
+          thresholdSize('jensenShannon', expected.shares, n),
           measures[0]?.value ?? 0,
-          nullDistribution('jensenShannon', expected.shares, gridSize(n)),
         ),
         unseenShare: ((counts[0] as number) + (counts[last] as number)) / n,
         ...base(n),
@@ -133,7 +134,7 @@ function measure(
   alpha: number,
 ): SkewMeasure {
   const value = distanceByName(method)(reference, current);
-  const threshold = nullThreshold(method, reference, gridSize(n), alpha);
+  const threshold = nullThreshold(method, reference, thresholdSize(method, reference, n), alpha);
   return { method, value, threshold, alert: value > threshold };
 }
 
