@@ -137,15 +137,40 @@ export function linearLimitSample(
   const k = shares.length;
   const g = normalMatrix(k, draws, seed);
   const root = Float64Array.from(shares, Math.sqrt);
-  const z = new Float64Array(k);
+  // Wasserstein's weights: the distance between neighbouring bin midpoints.
+  const steps = new Float64Array(k);
+  if (method === 'wassersteinBinned') {
+    const e = edges as ArrayLike<number>;
+    for (let i = 0; i < k - 1; i++) steps[i] = ((e[i + 2] as number) - (e[i] as number)) / 2;
+  }
   const out = new Float64Array(draws);
-  for (let s = 0; s < draws; s++) {
-    const row = s * k;
+  const linf = method === 'lInfinity';
+  const sum = method === 'd1' || method === 'totalVariation';
+  const wasserstein = method === 'wassersteinBinned';
+  for (let s = 0, row = 0; s < draws; s++, row += k) {
     let projection = 0;
     for (let i = 0; i < k; i++) projection += (root[i] as number) * (g[row + i] as number);
-    for (let i = 0; i < k; i++)
-      z[i] = (root[i] as number) * (g[row + i] as number) - (shares[i] as number) * projection;
-    out[s] = linearDistance(method, z, edges);
+    // zᵢ = √pᵢ·Gᵢ − pᵢ·projection, folded into each distance's loop (this is the hot path; the
+    // loops equal linearDistance).
+    let value = 0;
+    if (sum) {
+      for (let i = 0; i < k; i++)
+        value += Math.abs((root[i] as number) * (g[row + i] as number) - (shares[i] as number) * projection);
+      if (method === 'totalVariation') value /= 2;
+    } else if (linf) {
+      for (let i = 0; i < k; i++) {
+        const z = (root[i] as number) * (g[row + i] as number) - (shares[i] as number) * projection;
+        value = Math.max(value, Math.abs(z));
+      }
+    } else {
+      let c = 0;
+      for (let i = 0; i < k; i++) {
+        c += (root[i] as number) * (g[row + i] as number) - (shares[i] as number) * projection;
+        if (wasserstein) value += Math.abs(c) * (steps[i] as number);
+        else value = Math.max(value, Math.abs(c));
+      }
+    }
+    out[s] = value;
   }
   return out;
 }

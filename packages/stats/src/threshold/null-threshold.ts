@@ -74,24 +74,30 @@ const chiCache = new Map<string, number>();
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 
+let h1 = 0;
+let h2 = 0;
+
+function mix(v: number): void {
+  bits[0] = v;
+  const lo = words[0] as number;
+  const hi = words[1] as number;
+  h1 = Math.imul(h1 ^ lo, 0x01000193);
+  h1 = Math.imul(h1 ^ (h1 >>> 13) ^ hi, 0x01000193);
+  h1 ^= h1 >>> 13;
+  h2 = Math.imul(h2 + lo, 0x85ebca6b);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
+  h2 = Math.imul(h2 + hi, 0x85ebca6b);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
+}
+
 /** 64-bit hash of the normalised shares and the edges, as a short string. */
 function sharesKey(values: ArrayLike<number>, total: number, edges: ArrayLike<number> | undefined): string {
-  let h1 = 0x811c9dc5 ^ values.length;
-  let h2 = 0x27d4eb2f;
-  const add = (v: number) => {
-    bits[0] = v;
-    for (let w = 0; w < 2; w++) {
-      const x = words[w] as number;
-      h1 = Math.imul(h1 ^ x, 0x01000193);
-      h1 ^= h1 >>> 13;
-      h2 = Math.imul(h2 + x, 0x85ebca6b);
-      h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
-    }
-  };
-  for (let i = 0; i < values.length; i++) add((values[i] as number) / total);
+  h1 = 0x811c9dc5 ^ values.length;
+  h2 = 0x27d4eb2f;
+  for (let i = 0; i < values.length; i++) mix((values[i] as number) / total);
   if (edges) {
-    add(Number.NaN);
-    for (let i = 0; i < edges.length; i++) add(edges[i] as number);
+    mix(Number.NaN);
+    for (let i = 0; i < edges.length; i++) mix(edges[i] as number);
   }
   return `${values.length}:${(h1 >>> 0).toString(36)}:${(h2 >>> 0).toString(36)}`;
 }
