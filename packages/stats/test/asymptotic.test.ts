@@ -150,7 +150,16 @@ describe('nullThreshold for large windows: the large-sample law', () => {
     expect(nullIsAsymptotic('d1', [0, 1, 0], 1e9)).toBe(false); // one bin: distance always 0
     const simulated = nullDistribution('d1', shares, 99, { simulations: 10_000 });
     expect(nullThreshold('d1', shares, 99, 0.01)).toBe(simulated[Math.ceil(0.99 * 10_000) - 1]);
-    expect(nullPValueFor('d1', shares, 99, 0.2)).toBe(nullPValue(0.2, simulated));
+    // p-values of small windows: exact up to 0.05 (the kept tail), within the 5 % grid above
+    for (const q of [0.95, 0.97, 0.99, 0.999]) {
+      const observed = simulated[Math.floor(q * 10_000)] as number;
+      expect(nullPValueFor('d1', shares, 99, observed)).toBe(nullPValue(observed, simulated));
+    }
+    for (const observed of [0, 0.05, 0.1, 0.15, 0.2]) {
+      expect(
+        Math.abs(nullPValueFor('d1', shares, 99, observed) - nullPValue(observed, simulated)),
+      ).toBeLessThanOrEqual(0.05);
+    }
     expect(() => nullIsAsymptotic('d1', shares, 10, { approximation: 'sometimes' as 'auto' })).toThrow(
       /options.approximation must be 'auto', 'never' or 'always', got "sometimes"/,
     );

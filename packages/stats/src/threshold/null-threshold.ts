@@ -319,7 +319,22 @@ export function nullDistribution(
   const key = `sim|${method}|${n}|${referenceN}|${simulations}|${seed}|${sharesKey(referenceShares, total, options.edges)}`;
   const hit = recall(distributionCache, key);
   if (hit) return hit;
+  return rememberDistribution(
+    key,
+    simulate(distance, referenceShares, total, n, referenceN, simulations, seed),
+  );
+}
 
+/** Sorted distances of `simulations` windows of n drawn from the reference (and a reference of referenceN). */
+function simulate(
+  distance: (reference: ArrayLike<number>, current: ArrayLike<number>) => number,
+  referenceShares: ArrayLike<number>,
+  total: number,
+  n: number,
+  referenceN: number,
+  simulations: number,
+  seed: number,
+): Float64Array {
   const shares = Float64Array.from(referenceShares, (v) => v / total);
   const random = createRandom(seed);
   const current = new Float64Array(shares.length);
@@ -331,8 +346,61 @@ export function nullDistribution(
     const ref = finiteReference ? sampleMultinomial(referenceN, shares, random, reference) : shares;
     out[s] = distance(ref, current);
   }
-  out.sort();
-  return rememberDistribution(key, out);
+  return out.sort();
+}
+
+/**
+ * What a p-value of a small window needs of its simulated distribution, in about 6 % of its memory:
+ * every simulated distance from the 95 % quantile up (p-values up to 0.05 exact, as with the whole
+ * distribution) and the quantiles at 0 %, 5 %, …, 95 % (larger p-values interpolated between them),
+ * so that thousands of features' windows stay cached between cycles.
+ */
+interface PValueTable {
+  simulations: number;
+  /** every distance ≥ tail[0], sorted */
+  tail: Float64Array;
+  /** quantiles at 0, 5, …, 95 % */
+  grid: Float64Array;
+}
+
+const TAIL_SHARE = 0.05;
+const GRID_STEPS = Math.round(1 / TAIL_SHARE);
+const P_VALUE_TABLES = 16_000;
+const pValueTables = new Map<string, PValueTable>();
+
+function pValueTable(sorted: Float64Array): PValueTable {
+  const cut = sorted[Math.floor((1 - TAIL_SHARE) * sorted.length)] as number;
+  const grid = Float64Array.from(
+    { length: GRID_STEPS },
+    (_, j) => sorted[Math.floor((j * sorted.length) / GRID_STEPS)] as number,
+  );
+  return { simulations: sorted.length, tail: sorted.slice(lowerBound(sorted, cut)), grid };
+}
+
+function tablePValue(observed: number, t: PValueTable): number {
+  const n = t.simulations;
+  if (observed >= (t.tail[0] as number)) {
+    return (t.tail.length - lowerBound(t.tail, observed) + 1) / (n + 1);
+  }
+  // Below the tail: the share of distances under `observed`, interpolated on the quantile grid.
+  const j = lowerBound(t.grid, observed); // grid[j - 1] < observed ≤ grid[j] (j ≥ 1 unless below them all)
+  if (j === 0) return 1;
+  const lo = t.grid[j - 1] as number;
+  const hi = j < GRID_STEPS ? (t.grid[j] as number) : (t.tail[0] as number);
+  const below = (j - 1 + (hi > lo ? (observed - lo) / (hi - lo) : 0)) / GRID_STEPS;
+  return Math.min(1, (n * (1 - below) + 1) / (n + 1));
+}
+
+/** First index whose value is ≥ `value` in ascending `sorted`. */
+function lowerBound(sorted: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -359,7 +427,9 @@ export function nullPValue(observed: number, nullSorted: Float64Array): number {
  * {@link nullThreshold}) use the large-sample law and store nothing per n: the χ²(k' − 1) survival of
  * the scaled statistic (PSI, KL, Jensen–Shannon, Hellinger; e.g. P(χ² ≥ n·PSI)), or the share of the
  * cached limit-law draws at or above √n·D (linear distances, with the +1 of `nullPValue`). Small
- * windows compare against the simulated distribution (`nullPValue(observed, nullDistribution(…))`).
+ * windows compare against the simulated distribution, of which only the top 5 % and a 5 % quantile grid
+ * are kept so that thousands of windows stay cached: p-values up to 0.05 equal
+ * `nullPValue(observed, nullDistribution(…))`, larger ones are interpolated on the grid (within 0.05).
  *
  * @example
  * // Ten equal bins, n = 100 000: P(χ²₉ ≥ n·PSI) with n·PSI = 21.666 is 0.01 (scipy.stats.chi2.sf).
@@ -379,10 +449,25 @@ export function nullPValueFor(
   }
   const s = setup(fn, method, referenceShares, n, 0.01, options);
   if (!s.asymptotic) {
-    return nullPValue(
-      observed,
-      nullDistribution(method, referenceShares, n, { ...options, simulations: s.simulations }),
-    );
+    const { total, referenceN, seed } = s;
+    const key = `p|${method}|${n}|${referenceN}|${s.simulations}|${seed}|${sharesKey(referenceShares, total, options.edges)}`;
+    let table = recall(pValueTables, key);
+    if (table === undefined) {
+      const full = recall(distributionCache, key.replace(/^p\|/, 'sim|'));
+      const sorted =
+        full ??
+        simulate(
+          distanceByName(method, options.edges),
+          referenceShares,
+          total,
+          n,
+          referenceN,
+          s.simulations,
+          seed,
+        );
+      table = remember(pValueTables, key, pValueTable(sorted), P_VALUE_TABLES);
+    }
+    return tablePValue(observed, table);
   }
   const quadratic = QUADRATIC[method];
   if (quadratic) {
