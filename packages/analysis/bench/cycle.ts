@@ -1,14 +1,16 @@
 /**
  * One full analysis cycle over a store of MODELS models × FEATURES features × the default windows (1h,
  * 24h, 7d): every model's report as the service's schedule computes it, read from a SQLite file. Traffic
- * is healthy (drawn from each model's own profile) and exported every EXPORT_MINUTES over the last
- * 7 days. Reported: the cold cycle (thresholds not yet cached), the steady cycle one minute later after
- * one more export, and how much of it is reading from the store. Not a test: nothing fails on timing.
+ * is healthy (drawn from each model's own profile, 500 predictions an hour) and exported every
+ * EXPORT_MINUTES over the last 7 days. Reported: the cold cycle (no threshold cached yet, as after a
+ * start), the steady cycles that follow a minute apart, each after one more minute of traffic, and how
+ * much of it is reading from the store. Not a test: nothing fails on timing.
  *
  *   npx -y pnpm@12.4.2 --filter @modelpulse/analysis bench:cycle   (BENCH_MODELS, BENCH_FEATURES,
  *   BENCH_EXPORT_MINUTES, BENCH_REPEATS to tune)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProfile, createRandom, OTHER_CATEGORY, type Profile, type Random } from '@modelpulse/stats';
@@ -22,7 +24,7 @@ const MODELS = Number(process.env.BENCH_MODELS ?? 100);
 const FEATURES = Number(process.env.BENCH_FEATURES ?? 50);
 const EXPORT_MINUTES = Number(process.env.BENCH_EXPORT_MINUTES ?? 60);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
-const PER_EXPORT = 500; // predictions per model and export
+const PER_HOUR = 500; // predictions per model and hour
 const CATEGORICAL_EVERY = 4; // every 4th feature is categorical (5 values)
 const MIN = 60_000;
 const NOW = Math.floor(Date.UTC(2026, 10, 27, 12) / MIN) * MIN;
@@ -121,13 +123,14 @@ const sum = (name: string, points: NumberPoint[]): Metric => ({
 });
 
 /** One delta export of model m at time t, as @modelpulse/otel records it (same instruments and attributes). */
-function exportOf(m: number, profile: Profile, t: number, random: Random): MetricsRequest {
+function exportOf(m: number, profile: Profile, t: number, minutes: number, random: Random): MetricsRequest {
+  const perExport = Math.round((PER_HOUR * minutes) / 60);
   const base = { 'ml.model.name': `model-${m}`, 'ml.model.version': '1' };
   const score = profile.score as NonNullable<Profile['score']>;
   const scores: HistogramPoint[] = [];
   for (const label of ['reject', 'accept'])
     for (const holdout of [false, true]) {
-      const n = Math.round(PER_EXPORT * (label === 'reject' ? 0.3 : 0.7) * (holdout ? 0.05 : 0.95));
+      const n = Math.round(perExport * (label === 'reject' ? 0.3 : 0.7) * (holdout ? 0.05 : 0.95));
       scores.push(
         hp(
           { ...base, 'ml.prediction.label': label, 'ml.holdout': holdout },
@@ -143,17 +146,17 @@ function exportOf(m: number, profile: Profile, t: number, random: Random): Metri
   for (const [name, f] of Object.entries(profile.features)) {
     const attributes = { ...base, 'ml.feature.name': name };
     const total = f.count + f.missing;
-    const absent = draw([f.missing / total], PER_EXPORT, random)[0] as number;
+    const absent = draw([f.missing / total], perExport, random)[0] as number;
     if (absent > 0) missing.push(np(attributes, t, absent));
     if (f.type === 'numeric') {
       quantiles.push(
-        hp(attributes, t, profile.quantileBoundaries, draw(f.shares, PER_EXPORT - absent, random)),
+        hp(attributes, t, profile.quantileBoundaries, draw(f.shares, perExport - absent, random)),
       );
     } else {
       const names = [...Object.keys(f.categories), OTHER_CATEGORY];
       const counts = draw(
         names.map((c) => (f.categories[c] ?? 0) / f.count),
-        PER_EXPORT - absent,
+        perExport - absent,
         random,
       );
       names.forEach((c, i) => {
@@ -207,7 +210,7 @@ let points = 0;
 const fillStart = performance.now();
 for (let t = NOW - 7 * 24 * 60 * MIN + EXPORT_MINUTES * MIN; t <= NOW; t += EXPORT_MINUTES * MIN) {
   for (let m = 0; m < MODELS; m++) {
-    const r = store.ingestMetrics(exportOf(m, profiles[m] as Profile, t, random), t);
+    const r = store.ingestMetrics(exportOf(m, profiles[m] as Profile, t, EXPORT_MINUTES, random), t);
     points += r.accepted;
   }
 }
@@ -253,10 +256,22 @@ function timed(now: number): { ms: number; readMs: number; reports: number } {
 
 const cold = timed(NOW);
 const steady: { ms: number; readMs: number; reports: number }[] = [];
+// BENCH_PROFILE=file.cpuprofile: a CPU profile of the steady cycles (open it in Chrome DevTools).
+const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 for (let r = 1; r <= REPEATS; r++) {
   const t = NOW + r * MIN;
-  for (let m = 0; m < MODELS; m++) store.ingestMetrics(exportOf(m, profiles[m] as Profile, t, random), t);
+  for (let m = 0; m < MODELS; m++) store.ingestMetrics(exportOf(m, profiles[m] as Profile, t, 1, random), t);
   steady.push(timed(t));
+}
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(process.env.BENCH_PROFILE as string, JSON.stringify(profile));
+  profiler.disconnect();
 }
 store.close();
 rmSync(dir, { recursive: true, force: true });
