@@ -4,7 +4,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { BaselineFiles } from './analyse/baselines.js';
 import type { ModelSettings } from './analyse/cycle.js';
 import type { ModelReport } from './analyse/report.js';
-import { runCycle } from './analyse/schedule.js';
+import { runCycle, runCycleYielding } from './analyse/schedule.js';
 import { createApp } from './app.js';
 import { createEmitter } from './emit/index.js';
 import { MonitorEngine } from './monitors/index.js';
@@ -80,7 +80,21 @@ export async function startServer({
     emitter.updateMonitors(monitors.evaluateAll(settings, reports, now));
     return reports;
   };
-  const cycle = setInterval(analyse, analysisIntervalMs);
+  // Scheduled cycles yield between model windows so that exports keep being acknowledged meanwhile;
+  // one runs at a time (a slow cycle delays the next instead of piling up).
+  let running: Promise<void> | undefined;
+  const scheduled = async () => {
+    const now = Date.now();
+    const reports = await runCycleYielding(store, settings, now, emitter);
+    emitter.updateMonitors(monitors.evaluateAll(settings, reports, now));
+  };
+  const cycle = setInterval(() => {
+    running ??= scheduled()
+      .catch((error: Error) => console.error(`modelpulse: analysis cycle failed: ${error.message}`))
+      .finally(() => {
+        running = undefined;
+      });
+  }, analysisIntervalMs);
   cycle.unref();
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -92,7 +106,8 @@ export async function startServer({
       new Promise<void>((resolve) => {
         clearInterval(prune);
         clearInterval(cycle);
-        server.close(() => {
+        server.close(async () => {
+          await running; // a cycle in flight finishes before the store closes
           void emitter.shutdown().finally(() => {
             store.close();
             resolve();

@@ -23,21 +23,56 @@ export function runCycle(
   windows: readonly { name: string; ms: number }[] = DEFAULT_WINDOWS,
 ): ModelReport[] {
   const reports: ModelReport[] = [];
-  for (const model of store.models()) {
-    for (const { version } of model.versions) {
-      for (const window of windows) {
-        try {
-          reports.push(
-            analyseWindow(store, model.name, version, window, nowMs, settings.get(model.name) ?? {}),
-          );
-        } catch (error) {
-          console.error(
-            `modelpulse: analysis of ${model.name} ${version} over ${window.name} failed: ${(error as Error).message}`,
-          );
-        }
-      }
-    }
+  for (const step of cycleSteps(store, settings, nowMs, windows)) {
+    const report = step();
+    if (report) reports.push(report);
   }
   emitter?.update(reports);
   return reports;
+}
+
+/**
+ * The same cycle, giving the event loop back between two model windows: ingest and API requests are
+ * served while a long cycle runs (the first one after a start computes every threshold).
+ */
+export async function runCycleYielding(
+  store: Store,
+  settings: ReadonlyMap<string, ModelSettings>,
+  nowMs: number,
+  emitter?: Emitter,
+  windows: readonly { name: string; ms: number }[] = DEFAULT_WINDOWS,
+): Promise<ModelReport[]> {
+  const reports: ModelReport[] = [];
+  for (const step of cycleSteps(store, settings, nowMs, windows)) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const report = step();
+    if (report) reports.push(report);
+  }
+  emitter?.update(reports);
+  return reports;
+}
+
+/** One step per model version and window; a failing one is reported on stderr and yields nothing. */
+function* cycleSteps(
+  store: Store,
+  settings: ReadonlyMap<string, ModelSettings>,
+  nowMs: number,
+  windows: readonly { name: string; ms: number }[],
+): Generator<() => ModelReport | undefined> {
+  for (const model of store.models()) {
+    for (const { version } of model.versions) {
+      for (const window of windows) {
+        yield () => {
+          try {
+            return analyseWindow(store, model.name, version, window, nowMs, settings.get(model.name) ?? {});
+          } catch (error) {
+            console.error(
+              `modelpulse: analysis of ${model.name} ${version} over ${window.name} failed: ${(error as Error).message}`,
+            );
+            return undefined;
+          }
+        };
+      }
+    }
+  }
 }
