@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gridSize, thresholdSize } from '../src/analyse/sample-size-grid.js';
+import { gridSize, stickyGridSize, thresholdSize } from '../src/analyse/sample-size-grid.js';
 
 describe('gridSize', () => {
   it('never exceeds n, stays within 2^(1/8) of it, and maps nearby sizes to one grid point', () => {
@@ -27,5 +27,35 @@ describe('thresholdSize', () => {
     expect(thresholdSize('psi', reference, 50_001)).toBe(50_001);
     // A reference sample of 1 000 caps the effective size below 1 000: always simulated for PSI.
     expect(thresholdSize('psi', reference, 1e6, { referenceN: 1000 })).toBe(gridSize(1e6));
+  });
+});
+
+describe('stickyGridSize', () => {
+  it('keeps a size used for the reference while n stays within two grid steps above it', () => {
+    // grid points near 500: 469 (2^(71/8)), 512, 558, 608
+    expect([gridSize(500), gridSize(520), gridSize(560), gridSize(610)]).toEqual([469, 512, 558, 608]);
+    expect(stickyGridSize('a', 500)).toBe(469);
+    expect(stickyGridSize('a', 520)).toBe(469); // one step up: still 469
+    expect(stickyGridSize('a', 555)).toBe(469); // below 469 · 2^(2/8) ≈ 557.7
+    expect(stickyGridSize('a', 560)).toBe(558); // two steps up: a new size
+    expect(stickyGridSize('a', 470)).toBe(469); // back down: the older size serves again
+    expect(stickyGridSize('a', 460)).toBe(gridSize(460)); // below it: never a larger size than n
+    expect(stickyGridSize('b', 520)).toBe(512); // another reference has its own sizes
+  });
+
+  it('never returns more than n, nor less than n / 2^(2/8)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 16, max: 100_000 }), { minLength: 1, maxLength: 30 }),
+        (sizes) => {
+          const key = `p${sizes.join(',')}`;
+          for (const n of sizes) {
+            const s = stickyGridSize(key, n);
+            expect(s).toBeLessThanOrEqual(n);
+            expect(n / s).toBeLessThan(2 ** (2 / 8) + 1e-9);
+          }
+        },
+      ),
+    );
   });
 });
