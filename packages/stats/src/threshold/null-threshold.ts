@@ -1,4 +1,5 @@
 import { type DistanceMethod, distanceByName } from '../distances/by-name.js';
+import { TrustedShares } from '../distances/shares.js';
 import { assertCounts, assertInteger, assertNumber, describe } from '../internal/assert.js';
 import { chiSquaredInverseSurvival } from '../special/chi-squared-inverse-survival.js';
 import { chiSquaredSurvival } from '../special/chi-squared-survival.js';
@@ -335,16 +336,22 @@ function simulate(
   simulations: number,
   seed: number,
 ): Float64Array {
-  const shares = Float64Array.from(referenceShares, (v) => v / total);
+  const shares = TrustedShares.from(referenceShares, (v) => v / total);
   const random = createRandom(seed);
-  const current = new Float64Array(shares.length);
-  const reference = new Float64Array(shares.length);
+  const k = shares.length;
+  const counts = new Float64Array(k);
+  const current = new TrustedShares(k);
+  const reference = new TrustedShares(k);
   const finiteReference = referenceN !== Number.POSITIVE_INFINITY;
+  // Windows as shares the distances trust: no checks or copies per simulated window.
+  const draw = (size: number, into: TrustedShares) => {
+    sampleMultinomial(size, shares, random, counts);
+    for (let i = 0; i < k; i++) into[i] = (counts[i] as number) / size;
+    return into;
+  };
   const out = new Float64Array(simulations);
   for (let s = 0; s < simulations; s++) {
-    sampleMultinomial(n, shares, random, current);
-    const ref = finiteReference ? sampleMultinomial(referenceN, shares, random, reference) : shares;
-    out[s] = distance(ref, current);
+    out[s] = distance(finiteReference ? draw(referenceN, reference) : shares, draw(n, current));
   }
   return out.sort();
 }
