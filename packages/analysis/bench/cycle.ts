@@ -290,6 +290,7 @@ const result = {
   coldCycleMs: cold.ms,
   coldReadMs: cold.readMs,
   steadyCycleMs: median(steady.map((s) => s.ms)),
+  steadyCyclesMs: steady.map((s) => Math.round(s.ms)),
   steadyReadMs: median(steady.map((s) => s.readMs)),
 };
 writeFileSync(join(import.meta.dirname, 'results', 'cycle.json'), `${JSON.stringify(result, null, 2)}\n`);
