@@ -418,14 +418,7 @@ function lowerBound(sorted: Float64Array, value: number): number {
  * nullPValue(0.5, Float64Array.of(0.1, 0.2, 0.6)); // 0.5 — (1 + 1) / (3 + 1)
  */
 export function nullPValue(observed: number, nullSorted: Float64Array): number {
-  let lo = 0;
-  let hi = nullSorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((nullSorted[mid] as number) < observed) lo = mid + 1;
-    else hi = mid;
-  }
-  return (nullSorted.length - lo + 1) / (nullSorted.length + 1);
+  return (nullSorted.length - lowerBound(nullSorted, observed) + 1) / (nullSorted.length + 1);
 }
 
 /**
