@@ -185,47 +185,56 @@ function readCsv(file: string): Record<string, string>[] {
 describe.skipIf(!nannymlAvailable)(
   `estimatedPerformance on NannyML's California data (${dirname(NANNYML_REFERENCE)})`,
   () => {
-    const reference = nannymlReference(['y_pred_proba', 'clf_target']);
-    const profile = buildProfile(
-      {
-        columns: {
-          y_pred_proba: Float64Array.from(reference, ([s]) => Number(s)),
-          clf_target: reference.map(([, y]) => y as string),
+    // Read when a test runs, not when the suite is collected: without the dataset the suite is skipped.
+    const load = () => {
+      const reference = nannymlReference(['y_pred_proba', 'clf_target']);
+      const profile = buildProfile(
+        {
+          columns: {
+            y_pred_proba: Float64Array.from(reference, ([s]) => Number(s)),
+            clf_target: reference.map(([, y]) => y as string),
+          },
         },
-      },
-      { features: {}, label: 'clf_target', score: 'y_pred_proba', createdAt: '2026-01-01T00:00:00Z' },
-    );
-    const folder = dirname(NANNYML_REFERENCE);
-    const truth = new Map(
-      readCsv(join(folder, 'california_housing_analysis_gt.csv')).map((r) => [r.id, r.clf_target]),
-    );
-    const analysis = readCsv(join(folder, 'california_housing_analysis.csv')).map((r) => ({
-      month: (r.timestamp as string).slice(0, 7),
-      score: Number(r.y_pred_proba),
-      predicted: r.y_pred as string,
-      actual: truth.get(r.id as string),
-    }));
-    /** What the service would have stored for a chunk: one score histogram per predicted label. */
-    const histogramsOf = (chunk: string): ScoreHistogram[] => {
-      const rows = analysis.filter((r) => chunk === 'all' || r.month === chunk);
-      return ['1', '0']
-        .map((label) =>
-          histogramOf(
-            label,
-            rows.filter((r) => r.predicted === label).map((r) => r.score),
-          ),
-        )
-        .filter((h) => h.count > 0);
+        { features: {}, label: 'clf_target', score: 'y_pred_proba', createdAt: '2026-01-01T00:00:00Z' },
+      );
+      const folder = dirname(NANNYML_REFERENCE);
+      const truth = new Map(
+        readCsv(join(folder, 'california_housing_analysis_gt.csv')).map((r) => [r.id, r.clf_target]),
+      );
+      const analysis = readCsv(join(folder, 'california_housing_analysis.csv')).map((r) => ({
+        month: (r.timestamp as string).slice(0, 7),
+        score: Number(r.y_pred_proba),
+        predicted: r.y_pred as string,
+        actual: truth.get(r.id as string),
+      }));
+      /** What the service would have stored for a chunk: one score histogram per predicted label. */
+      const histogramsOf = (chunk: string): ScoreHistogram[] => {
+        const rows = analysis.filter((r) => chunk === 'all' || r.month === chunk);
+        return ['1', '0']
+          .map((label) =>
+            histogramOf(
+              label,
+              rows.filter((r) => r.predicted === label).map((r) => r.score),
+            ),
+          )
+          .filter((h) => h.count > 0);
+      };
+      const estimates = new Map(
+        californiaVectors.cases.map((c) => {
+          const h = histogramsOf(c.chunk);
+          return [
+            c.chunk,
+            { calibrated: estimatedPerformance(h, '1', profile), raw: estimatedPerformance(h, '1') },
+          ];
+        }),
+      );
+      return { profile, estimates };
     };
-    const estimates = new Map(
-      californiaVectors.cases.map((c) => {
-        const h = histogramsOf(c.chunk);
-        return [
-          c.chunk,
-          { calibrated: estimatedPerformance(h, '1', profile), raw: estimatedPerformance(h, '1') },
-        ];
-      }),
-    );
+    let loaded: ReturnType<typeof load> | undefined;
+    const fixture = () => {
+      loaded ??= load();
+      return loaded;
+    };
     const expectEstimate = (actual: EstimatedPerformance, expected: Estimate) => {
       for (const key of ['tp', 'fp', 'fn', 'tn'] as const) {
         expect(Math.abs(actual.expected[key] - expected[key]), key).toBeLessThanOrEqual(VECTOR_TOLERANCE);
@@ -240,12 +249,12 @@ describe.skipIf(!nannymlAvailable)(
     };
 
     it('the profile holds the reference table and calibrates like sklearn', () => {
-      const table = profile.score?.byLabel as Record<string, number[]>;
+      const table = fixture().profile.score?.byLabel as Record<string, number[]>;
       expect(table['1']).toEqual(californiaVectors.reference.bucketPositives);
       expect(table['1']?.map((n, i) => n + (table['0']?.[i] ?? 0))).toEqual(
         californiaVectors.reference.totals,
       );
-      const e = estimates.get('all')?.calibrated;
+      const e = fixture().estimates.get('all')?.calibrated;
       expect(e?.probabilities?.source).toBe('calibrated-from-profile');
       const calibrated =
         e?.probabilities?.source === 'calibrated-from-profile' ? e.probabilities.calibrated : [];
@@ -259,7 +268,10 @@ describe.skipIf(!nannymlAvailable)(
     it.each(californiaVectors.cases.map((c) => [c.chunk, c] as const))(
       'chunk %s: equals the NannyML-style estimate at our buckets, and the raw-score one without calibration',
       (chunk, c) => {
-        const e = estimates.get(chunk) as { calibrated: EstimatedPerformance; raw: EstimatedPerformance };
+        const e = fixture().estimates.get(chunk) as {
+          calibrated: EstimatedPerformance;
+          raw: EstimatedPerformance;
+        };
         expect(e.calibrated.predictions).toBe(c.rows);
         expectEstimate(e.calibrated, c.bucketed);
         expectEstimate(e.raw, c.raw);
@@ -278,7 +290,7 @@ describe.skipIf(!nannymlAvailable)(
     it('is closer to the realized precision and recall than the raw-score estimate', () => {
       const error = (which: 'calibrated' | 'raw', key: 'precision' | 'recall', chunk: string) => {
         const realized = californiaVectors.cases.find((c) => c.chunk === chunk)?.realized[key] as number;
-        return Math.abs((estimates.get(chunk)?.[which][key] as number) - realized);
+        return Math.abs((fixture().estimates.get(chunk)?.[which][key] as number) - realized);
       };
       for (const key of ['precision', 'recall'] as const) {
         // The whole analysis period (8 232 rows).
