@@ -1,4 +1,5 @@
 import type { DistanceMethod } from '../distances/by-name.js';
+import { ByteBoundedCache } from './byte-cache.js';
 import { createRandom } from './random.js';
 
 /**
@@ -89,8 +90,7 @@ export function linearDistance(
  * 8.8 MB, of 51 categories 20 MB.
  */
 const NORMALS_BYTES = 128 * 1024 * 1024;
-const normals = new Map<string, Float32Array>();
-let normalsBytes = 0;
+const normals = new ByteBoundedCache<Float32Array>(NORMALS_BYTES);
 
 /**
  * `draws` × `k` iid standard normals (row-major) from `createRandom(seed)` by Box–Muller: the same for
@@ -99,11 +99,7 @@ let normalsBytes = 0;
 export function normalMatrix(k: number, draws: number, seed: number): Float32Array {
   const key = `${k}|${draws}|${seed}`;
   const hit = normals.get(key);
-  if (hit) {
-    normals.delete(key);
-    normals.set(key, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const random = createRandom(seed);
   const out = new Float32Array(k * draws);
   for (let i = 0; i < out.length; i += 2) {
@@ -112,15 +108,7 @@ export function normalMatrix(k: number, draws: number, seed: number): Float32Arr
     out[i] = radius * Math.cos(angle);
     if (i + 1 < out.length) out[i + 1] = radius * Math.sin(angle);
   }
-  if (out.byteLength > NORMALS_BYTES / 2) return out; // too large to keep (e.g. 1 000 bins)
-  while (normalsBytes + out.byteLength > NORMALS_BYTES && normals.size > 0) {
-    const [oldest, matrix] = normals.entries().next().value as [string, Float32Array];
-    normals.delete(oldest);
-    normalsBytes -= matrix.byteLength;
-  }
-  normals.set(key, out);
-  normalsBytes += out.byteLength;
-  return out;
+  return normals.set(key, out); // not kept when too large (e.g. 1 000 bins)
 }
 
 /**

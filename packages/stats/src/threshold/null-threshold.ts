@@ -4,6 +4,7 @@ import { assertCounts, assertInteger, assertNumber, describe } from '../internal
 import { chiSquaredInverseSurvival } from '../special/chi-squared-inverse-survival.js';
 import { chiSquaredSurvival } from '../special/chi-squared-survival.js';
 import { sampleMultinomial } from './binomial.js';
+import { ByteBoundedCache } from './byte-cache.js';
 import { isLinear, type LinearMethod, linearLimitSample, QUADRATIC, selectRank } from './limit-law.js';
 import { createRandom } from './random.js';
 
@@ -68,8 +69,7 @@ const THRESHOLD_CACHE_LIMIT = 100_000;
 const LIMIT_DRAWS = 100_000;
 const thresholdCache = new Map<string, number>();
 const DISTRIBUTION_BYTES = 128 * 1024 * 1024;
-const distributionCache = new Map<string, Float64Array>();
-let distributionBytes = 0;
+const distributionCache = new ByteBoundedCache<Float64Array>(DISTRIBUTION_BYTES);
 const chiCache = new Map<string, number>();
 
 const bits = new Float64Array(1);
@@ -119,14 +119,7 @@ function recall<V>(map: Map<string, V>, key: string): V | undefined {
 }
 
 function rememberDistribution(key: string, value: Float64Array): Float64Array {
-  while (distributionBytes + value.byteLength > DISTRIBUTION_BYTES && distributionCache.size > 0) {
-    const [oldest, old] = distributionCache.entries().next().value as [string, Float64Array];
-    distributionCache.delete(oldest);
-    distributionBytes -= old.byteLength;
-  }
-  distributionCache.set(key, value);
-  distributionBytes += value.byteLength;
-  return value;
+  return distributionCache.set(key, value);
 }
 
 /** Validated inputs, and whether the large-sample law applies. */
@@ -221,7 +214,7 @@ function linearLaw(
   edges: ArrayLike<number> | undefined,
 ): Float64Array {
   const key = `limit|${method}|${s.simulations}|${s.seed}|${sharesKey(referenceShares, s.total, edges)}`;
-  const hit = recall(distributionCache, key);
+  const hit = distributionCache.get(key);
   if (hit) return hit;
   checkEdges(method, referenceShares, edges);
   const shares = Float64Array.from(referenceShares, (v) => v / s.total);
@@ -318,7 +311,7 @@ export function nullDistribution(
   assertInteger(fn, 'options.seed', seed, 0);
 
   const key = `sim|${method}|${n}|${referenceN}|${simulations}|${seed}|${sharesKey(referenceShares, total, options.edges)}`;
-  const hit = recall(distributionCache, key);
+  const hit = distributionCache.get(key);
   if (hit) return hit;
   return rememberDistribution(
     key,
@@ -453,7 +446,7 @@ export function nullPValueFor(
     const key = `p|${method}|${n}|${referenceN}|${s.simulations}|${seed}|${sharesKey(referenceShares, total, options.edges)}`;
     let table = recall(pValueTables, key);
     if (table === undefined) {
-      const full = recall(distributionCache, key.replace(/^p\|/, 'sim|'));
+      const full = distributionCache.get(key.replace(/^p\|/, 'sim|'));
       const sorted =
         full ??
         simulate(
