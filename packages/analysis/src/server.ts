@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { BaselineFiles } from './analyse/baselines.js';
 import type { ModelSettings } from './analyse/cycle.js';
+import { NullCacheFile } from './analyse/null-cache-file.js';
 import type { ModelReport } from './analyse/report.js';
 import { runCycle, runCycleYielding } from './analyse/schedule.js';
 import { createApp } from './app.js';
@@ -52,6 +53,18 @@ export async function startServer({
   const emitter = createEmitter();
   const monitors = new MonitorEngine();
   const settings = new Map(Object.entries(models));
+  // Thresholds computed before a restart (the costly part of a first cycle) come back from beside the db.
+  const nullCache = dbPath === ':memory:' ? undefined : new NullCacheFile(`${dbPath}-thresholds.json`);
+  nullCache?.load();
+  let nullCacheSavedMs: number | undefined;
+  const saveNullCache = (nowMs: number) => {
+    try {
+      nullCache?.save();
+      nullCacheSavedMs = nowMs;
+    } catch (error) {
+      console.warn(`modelpulse: could not save ${nullCache?.path}: ${(error as Error).message}`);
+    }
+  };
   // Baselines uploaded at run time come back after a restart; configured profiles take precedence.
   const baselines = dbPath === ':memory:' ? undefined : new BaselineFiles(join(dirname(dbPath), 'baselines'));
   for (const [model, profile] of baselines?.load() ?? []) {
@@ -87,6 +100,8 @@ export async function startServer({
     const now = Date.now();
     const reports = await runCycleYielding(store, settings, now, emitter);
     emitter.updateMonitors(monitors.evaluateAll(settings, reports, now));
+    // after the first cycle (the one that computed most), then every ten minutes
+    if (nullCacheSavedMs === undefined || now - nullCacheSavedMs >= 600_000) saveNullCache(now);
   };
   const cycle = setInterval(() => {
     running ??= scheduled()
@@ -108,6 +123,7 @@ export async function startServer({
         clearInterval(cycle);
         server.close(async () => {
           await running; // a cycle in flight finishes before the store closes
+          saveNullCache(Date.now());
           void emitter.shutdown().finally(() => {
             store.close();
             resolve();

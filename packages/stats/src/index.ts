@@ -72,6 +72,7 @@ export { benjaminiHochberg } from './testing/benjamini-hochberg.js';
 // Sample-size-aware thresholds
 export {
   MIN_EXPECTED_COUNT,
+  type NullCacheSnapshot,
   type NullThresholdOptions,
   nullDistribution,
   nullIsAsymptotic,
@@ -79,5 +80,7 @@ export {
   nullPValueFor,
   nullThreshold,
   QUADRATIC_MIN_HARMONIC_COUNT,
+  restoreNullCache,
+  snapshotNullCache,
 } from './threshold/null-threshold.js';
 export { createRandom, type Random } from './threshold/random.js';

@@ -497,3 +497,83 @@ export function nullIsAsymptotic(
   const fn = 'nullIsAsymptotic(method, referenceShares, n)';
   return setup(fn, method, referenceShares, n, 0.01, options, false).asymptotic;
 }
+
+/** Changes whenever a cached value would come out differently: snapshots of another format are ignored. */
+const CACHE_FORMAT = 'modelpulse.null-cache/1';
+
+/** The cached thresholds and small-window p-value tables, as plain JSON-able data. */
+export interface NullCacheSnapshot {
+  format: string;
+  thresholds: [string, number][];
+  pValueTables: [string, { simulations: number; tail: number[]; grid: number[] }][];
+}
+
+/**
+ * The thresholds and p-value tables computed so far, to be saved and handed to {@link restoreNullCache}
+ * after a restart: each is a pure function of its key (method, reference, size, level, draws, seed), so
+ * a restored entry is exactly what would be computed again — minutes of simulation for many features.
+ *
+ * @example
+ * nullThreshold('d1', [1, 1], 50, 0.05, { simulations: 1000 });
+ * snapshotNullCache().thresholds.length > 0; // true
+ */
+export function snapshotNullCache(): NullCacheSnapshot {
+  return {
+    format: CACHE_FORMAT,
+    thresholds: [...thresholdCache],
+    pValueTables: [...pValueTables].map(([key, t]) => [
+      key,
+      { simulations: t.simulations, tail: Array.from(t.tail), grid: Array.from(t.grid) },
+    ]),
+  };
+}
+
+/**
+ * Puts the entries of a {@link snapshotNullCache} back and returns how many it took. A snapshot of
+ * another format (an older modelpulse), or anything that is not one, is ignored (0), as are malformed
+ * entries: a bad file costs a recomputation, never a wrong threshold.
+ *
+ * @example
+ * restoreNullCache({ format: 'something else', thresholds: [['k', 1]], pValueTables: [] }); // 0
+ * restoreNullCache(snapshotNullCache()) >= 0; // true
+ */
+export function restoreNullCache(snapshot: unknown): number {
+  const s = snapshot as Partial<NullCacheSnapshot> | null;
+  if (typeof s !== 'object' || s === null || s.format !== CACHE_FORMAT) return 0;
+  let restored = 0;
+  for (const entry of Array.isArray(s.thresholds) ? s.thresholds : []) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') continue;
+    if (!Number.isFinite(entry[1])) continue;
+    remember(thresholdCache, entry[0], entry[1], THRESHOLD_CACHE_LIMIT);
+    restored++;
+  }
+  for (const entry of Array.isArray(s.pValueTables) ? s.pValueTables : []) {
+    const t = Array.isArray(entry) ? entry[1] : undefined;
+    if (typeof entry?.[0] !== 'string' || !isTable(t)) continue;
+    remember(
+      pValueTables,
+      entry[0],
+      { simulations: t.simulations, tail: Float64Array.from(t.tail), grid: Float64Array.from(t.grid) },
+      P_VALUE_TABLES,
+    );
+    restored++;
+  }
+  return restored;
+}
+
+function isTable(t: unknown): t is { simulations: number; tail: number[]; grid: number[] } {
+  const v = t as { simulations?: unknown; tail?: unknown; grid?: unknown } | undefined;
+  const sorted = (a: unknown): a is number[] =>
+    Array.isArray(a) &&
+    a.every((x, i) => typeof x === 'number' && Number.isFinite(x) && (i === 0 || x >= a[i - 1]));
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Number.isSafeInteger(v.simulations) &&
+    (v.simulations as number) > 0 &&
+    sorted(v.tail) &&
+    (v.tail as number[]).length > 0 &&
+    sorted(v.grid) &&
+    (v.grid as number[]).length === GRID_STEPS
+  );
+}
