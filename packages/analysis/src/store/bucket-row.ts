@@ -1,6 +1,7 @@
 import { float64Blob } from './blob.js';
 
-function widened(values: Float64Array, width: number): Float64Array {
+/** `values`, or a copy zero-padded to `width` when shorter. */
+export function widened(values: Float64Array, width: number): Float64Array {
   if (values.length >= width) return values;
   const out = new Float64Array(width);
   out.set(values);

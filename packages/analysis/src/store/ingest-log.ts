@@ -10,11 +10,12 @@ import {
   writevSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { OtlpFormat } from '../receive/status.js';
 
 /** One acknowledged metrics export as received (after gzip): enough to apply it again. */
 export interface LoggedExport {
   receivedMs: number;
-  format: 'protobuf' | 'json';
+  format: OtlpFormat;
   body: Uint8Array;
 }
 

@@ -177,17 +177,31 @@ class MetricsRun {
     return this.#lastBucketMs;
   }
 
-  #histogram(metric: Metric, at: MetricScope, point: HistogramPoint): void {
-    const problem = histogramProblem(point);
+  /**
+   * What both kinds of point go through first: validation (a problem rejects it), the model, and the time
+   * bucket. Undefined when there is nothing more to do; the model is left in `#lastModel`.
+   */
+  #admit(
+    metric: Metric,
+    at: MetricScope,
+    point: HistogramPoint | NumberPoint,
+    problem: string | undefined,
+  ): number | undefined {
     if (problem) {
       this.#reject(metric, 1, problem);
-      return;
+      return undefined;
     }
-    const model = this.#model(metric, at, point);
-    if (model === undefined) return;
+    if (this.#model(metric, at, point) === undefined) return undefined;
     const bucketMs = this.#bucketOf(point.timeUnixNano);
     // A delta point older than retention has nothing left to do (not even a dedupe key to check).
-    if (!at.cumulative && bucketMs < this.#oldestBucketMs) return;
+    if (!at.cumulative && bucketMs < this.#oldestBucketMs) return undefined;
+    return bucketMs;
+  }
+
+  #histogram(metric: Metric, at: MetricScope, point: HistogramPoint): void {
+    const bucketMs = this.#admit(metric, at, point, histogramProblem(point));
+    if (bucketMs === undefined) return;
+    const model = this.#lastModel as string;
     const bounds = point.counts.length === 0 ? null : point.bounds;
     const seriesId = this.ctx.registry.seriesId(
       at.group,
@@ -227,15 +241,9 @@ class MetricsRun {
   }
 
   #counter(metric: Metric, at: MetricScope, point: NumberPoint): void {
-    const problem = counterProblem(point);
-    if (problem) {
-      this.#reject(metric, 1, problem);
-      return;
-    }
-    const model = this.#model(metric, at, point);
-    if (model === undefined) return;
-    const bucketMs = this.#bucketOf(point.timeUnixNano);
-    if (!at.cumulative && bucketMs < this.#oldestBucketMs) return;
+    const bucketMs = this.#admit(metric, at, point, counterProblem(point));
+    if (bucketMs === undefined) return;
+    const model = this.#lastModel as string;
     const seriesId = this.ctx.registry.seriesId(at.group, model, this.#version, point.attributes, null, '-');
     if (at.cumulative) {
       const streams = this.ctx.registry.counterStreams(seriesId);

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { float64FromBlob } from './blob.js';
-import type { BucketRow } from './bucket-row.js';
+import { type BucketRow, widened } from './bucket-row.js';
 import type { SeriesCatalog } from './catalog.js';
 
 /** Totals of one series over a rolling window's buckets. */
@@ -143,12 +143,7 @@ function add(
   s.compensation += Math.abs(s.sum) >= Math.abs(x) ? s.sum - t + x : x - t + s.sum;
   s.sum = t;
   if (counts === null) return;
-  let target = s.counts;
-  if (target === null || target.length < counts.length) {
-    const wider = new Float64Array(counts.length);
-    if (target !== null) wider.set(target);
-    target = wider;
-    s.counts = target;
-  }
+  const target = widened(s.counts ?? new Float64Array(0), counts.length);
+  s.counts = target;
   for (let i = 0; i < counts.length; i++) target[i] = (target[i] as number) + sign * (counts[i] as number);
 }

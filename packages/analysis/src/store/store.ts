@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { MetricsRequest, TracesRequest } from '../receive/model.js';
 import { decodeMetricsRequest } from '../receive/otlp/index.js';
+import type { OtlpFormat } from '../receive/status.js';
 import { SeriesCatalog } from './catalog.js';
 import { stateDigest } from './digest.js';
 import { FileLog, type IngestLog, type LoggedExport, MemoryLog } from './ingest-log.js';
@@ -29,7 +30,7 @@ import { Unflushed } from './unflushed.js';
 /** The body of an export as received (after gzip), logged so that it can be applied again after a crash. */
 export interface ExportSource {
   body: Uint8Array;
-  format: 'protobuf' | 'json';
+  format: OtlpFormat;
 }
 
 /**
