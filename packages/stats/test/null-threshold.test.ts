@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createRandom, d1, lInfinity, nullDistribution, nullPValue, nullThreshold } from '../src/index.js';
 import { sampleBinomial, sampleMultinomial } from '../src/threshold/binomial.js';
 import { loadVectors } from './vectors.js';
@@ -174,5 +174,31 @@ describe('nullThreshold: the (1 − α) quantile of the no-drift distance', () =
   ] as const)('rejects %s', (_, call, kind, message) => {
     expect(call).toThrow(kind);
     expect(call).toThrow(message);
+  });
+});
+
+describe('simulated windows shared between methods', () => {
+  // Each fresh module starts with empty caches: what one method's simulation gives must not depend on
+  // whether another method drew the same windows first.
+  const fresh = async () => {
+    vi.resetModules();
+    return import('../src/threshold/null-threshold.js');
+  };
+  const shares = [5, 1, 3, 0, 2, 8, 1];
+
+  it.each([
+    ['an exact reference', {}],
+    ['a sampled reference', { referenceN: 150 }],
+  ])('gives every method the distances it gets alone, with %s', async (_, options) => {
+    const alone = await fresh();
+    const psi = alone.nullDistribution('psi', shares, 60, { ...options, simulations: 2000, seed: 7 });
+    const shared = await fresh();
+    shared.nullDistribution('lInfinity', shares, 60, { ...options, simulations: 2000, seed: 7 });
+    shared.nullDistribution('jensenShannon', shares, 60, { ...options, simulations: 2000, seed: 7 });
+    const after = shared.nullDistribution('psi', shares, 60, { ...options, simulations: 2000, seed: 7 });
+    expect(after).toEqual(psi);
+    // and different seeds or sizes are different windows
+    const other = shared.nullDistribution('psi', shares, 61, { ...options, simulations: 2000, seed: 7 });
+    expect(other).not.toEqual(psi);
   });
 });

@@ -319,6 +319,44 @@ export function nullDistribution(
   );
 }
 
+/**
+ * The simulated windows themselves (shares, one window after another; the reference draws after them when
+ * the reference is a sample), by everything that decides them. Every method of one reference and size
+ * draws the same windows (same seed), so the second and later methods reuse the draws, which cost several
+ * times more than any distance.
+ */
+const WINDOW_BYTES = 64 * 1024 * 1024;
+const windowCache = new ByteBoundedCache<Float64Array>(WINDOW_BYTES);
+
+function simulatedWindows(
+  shares: Float64Array,
+  sharesId: string,
+  n: number,
+  referenceN: number,
+  simulations: number,
+  seed: number,
+): Float64Array {
+  const key = `${n}|${referenceN}|${simulations}|${seed}|${sharesId}`;
+  const hit = windowCache.get(key);
+  if (hit) return hit;
+  const random = createRandom(seed);
+  const k = shares.length;
+  const finiteReference = referenceN !== Number.POSITIVE_INFINITY;
+  const windows = new Float64Array((finiteReference ? 2 : 1) * simulations * k);
+  const counts = new Float64Array(k);
+  const draw = (size: number, at: number) => {
+    sampleMultinomial(size, shares, random, counts);
+    for (let i = 0; i < k; i++) windows[at + i] = (counts[i] as number) / size;
+  };
+  // Draw order as one window after the other (reference first), so results do not depend on caching.
+  const referenceAt = simulations * k;
+  for (let s = 0; s < simulations; s++) {
+    if (finiteReference) draw(referenceN, referenceAt + s * k);
+    draw(n, s * k);
+  }
+  return windowCache.set(key, windows);
+}
+
 /** Sorted distances of `simulations` windows of n drawn from the reference (and a reference of referenceN). */
 function simulate(
   distance: (reference: ArrayLike<number>, current: ArrayLike<number>) => number,
@@ -330,21 +368,25 @@ function simulate(
   seed: number,
 ): Float64Array {
   const shares = TrustedShares.from(referenceShares, (v) => v / total);
-  const random = createRandom(seed);
   const k = shares.length;
-  const counts = new Float64Array(k);
-  const current = new TrustedShares(k);
-  const reference = new TrustedShares(k);
+  const windows = simulatedWindows(
+    shares,
+    sharesKey(referenceShares, total, undefined),
+    n,
+    referenceN,
+    simulations,
+    seed,
+  );
   const finiteReference = referenceN !== Number.POSITIVE_INFINITY;
-  // Windows as shares the distances trust: no checks or copies per simulated window.
-  const draw = (size: number, into: TrustedShares) => {
-    sampleMultinomial(size, shares, random, counts);
-    for (let i = 0; i < k; i++) into[i] = (counts[i] as number) / size;
-    return into;
-  };
+  // Windows as shares the distances trust: no checks per simulated window.
+  const current = new TrustedShares(k);
+  const reference = finiteReference ? new TrustedShares(k) : shares;
+  const referenceAt = simulations * k;
   const out = new Float64Array(simulations);
   for (let s = 0; s < simulations; s++) {
-    out[s] = distance(finiteReference ? draw(referenceN, reference) : shares, draw(n, current));
+    current.set(windows.subarray(s * k, s * k + k));
+    if (finiteReference) reference.set(windows.subarray(referenceAt + s * k, referenceAt + s * k + k));
+    out[s] = distance(reference, current);
   }
   return out.sort();
 }
