@@ -275,6 +275,44 @@ describe('protobuf edge cases', () => {
     }
   });
 
+  it('shares one frozen attribute object and one bounds array between points with the same bytes', () => {
+    const counts = len(6, fixed64(1), fixed64(2), fixed64(3));
+    const attrs = (value: string) => [kv(9, 'model', anyString('m')), kv(9, 'k', anyString(value))];
+    const times = [fx64(2, 100n), fx64(3, 200n), fx64(4, 6)];
+    const bodyOf = (...points: Uint8Array[][]) =>
+      metricsBody(concat(str(1, 'h'), len(9, ...points.map((p) => len(1, ...p)), vint(2, 2))));
+    const first = histogramPoints(
+      decodeOne(
+        bodyOf(
+          [...times, ...attrs('a'), counts, len(7, f64(1), f64(2))],
+          [...times, ...attrs('a'), counts, len(7, f64(1), f64(2))],
+          [...times, ...attrs('b'), counts, len(7, f64(-0), f64(2))],
+          // a second attribute field after other fields: merged into a copy, the shared object untouched
+          [...times, ...attrs('a'), counts, len(7, f64(0), f64(2)), kv(9, 'extra', anyString('x'))],
+        ),
+      ),
+    );
+    const [p0, p1, p2, p3] = first;
+    expect(p0?.attributes).toEqual({ model: 'm', k: 'a' });
+    expect(p1?.attributes).toBe(p0?.attributes);
+    expect(Object.isFrozen(p0?.attributes)).toBe(true);
+    expect(p1?.bounds).toBe(p0?.bounds);
+    expect(p2?.attributes).toEqual({ model: 'm', k: 'b' });
+    expect(Object.is(p2?.bounds[0], -0)).toBe(true); // -0 is not the 0 of the point before
+    expect(p3?.attributes).toEqual({ model: 'm', k: 'a', extra: 'x' });
+    expect(p3?.bounds).not.toBe(p2?.bounds);
+    expect(p3?.bounds).toEqual([0, 2]);
+    expect(p0?.attributes).toEqual({ model: 'm', k: 'a' });
+    // the next request's points with the same bytes get the same object
+    const again = histogramPoints(
+      decodeOne(bodyOf([...times, ...attrs('a'), counts, len(7, f64(1), f64(2))])),
+    );
+    expect(again[0]?.attributes).toBe(p0?.attributes);
+    // a malformed attribute run is refused every time, never remembered
+    const bad = bodyOf([...times, len(9, str(1, 'k'), len(2, new Uint8Array([0x0a, 0x01, 0xff]))), counts]);
+    for (let i = 0; i < 2; i++) expect(decodeError(() => decodeOne(bad)).message).toMatch(/invalid UTF-8/);
+  });
+
   it('reads exemplars with hex ids and double or int values', () => {
     const metric = histogramMetric(
       ...point,

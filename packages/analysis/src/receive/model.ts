@@ -43,9 +43,9 @@ export interface HistogramPoint {
   min?: number;
   max?: number;
   /** explicit bounds; counts has bounds.length + 1 entries (or 0 when the point has no buckets) */
-  bounds: number[];
+  bounds: readonly number[];
   counts: number[];
-  exemplars: Exemplar[];
+  exemplars: readonly Exemplar[];
 }
 
 interface MetricBase {

@@ -77,6 +77,8 @@ class MetricsRun {
   readonly #delta: PointDelta = { count: 0, sum: 0, counts: [] };
   readonly #oldestBucketMs: number;
   #lastBounds: readonly number[] | null = null;
+  /** bounds of the last accepted histogram point: a point sharing the array needs no bounds checks */
+  #checkedBounds: readonly number[] | undefined;
   #lastBoundsText = '';
   /** version of the point #model last accepted */
   #version = '';
@@ -133,6 +135,7 @@ class MetricsRun {
   #boundsText(bounds: readonly number[] | null): string {
     if (bounds === null) return '-';
     const last = this.#lastBounds;
+    if (bounds === last) return this.#lastBoundsText; // shared by the decoder when equal
     if (last !== null && last.length === bounds.length) {
       let same = true;
       for (let i = 0; i < bounds.length && same; i++) same = last[i] === bounds[i];
@@ -199,8 +202,14 @@ class MetricsRun {
   }
 
   #histogram(metric: Metric, at: MetricScope, point: HistogramPoint): void {
-    const bucketMs = this.#admit(metric, at, point, histogramProblem(point));
+    const bucketMs = this.#admit(
+      metric,
+      at,
+      point,
+      histogramProblem(point, point.bounds === this.#checkedBounds),
+    );
     if (bucketMs === undefined) return;
+    this.#checkedBounds = point.bounds;
     const model = this.#lastModel as string;
     const bounds = point.counts.length === 0 ? null : point.bounds;
     const seriesId = this.ctx.registry.seriesId(

@@ -29,6 +29,8 @@ export interface SeriesGroup {
   trie: TrieNode;
   /** leaves of attribute sets with list or map values (not used by modelpulse), by canonical text */
   complex: Map<string, Leaf>;
+  /** leaves of the decoder's interned (frozen, shared) attribute objects, by identity */
+  interned: WeakMap<Attributes, Leaf>;
 }
 
 type Leaf = NonNullable<TrieNode['leaf']>;
@@ -114,6 +116,7 @@ export class Registry {
         instance,
         trie: { next: undefined, leaf: undefined },
         complex: new Map(),
+        interned: new WeakMap(),
       };
       this.#groups.set(key, group);
     }
@@ -132,7 +135,11 @@ export class Registry {
     bounds: readonly number[] | null,
     boundsText: string,
   ): number {
-    const leaf = leafOf(group, pointAttributes);
+    let leaf = group.interned.get(pointAttributes);
+    if (leaf === undefined) {
+      leaf = leafOf(group, pointAttributes);
+      if (Object.isFrozen(pointAttributes)) group.interned.set(pointAttributes, leaf);
+    }
     const cached = leaf.ids.get(boundsText);
     if (cached !== undefined) return cached;
     const { attributes } = leaf;

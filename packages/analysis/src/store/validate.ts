@@ -15,8 +15,11 @@ function isCount(value: number): boolean {
   return Number.isSafeInteger(value) && value >= 0;
 }
 
-/** Why a histogram point cannot be used, or undefined when it is valid. */
-export function histogramProblem(point: HistogramPoint): string | undefined {
+/**
+ * Why a histogram point cannot be used, or undefined when it is valid. `boundsChecked`: its bounds are an
+ * array that passed before (decoders share one array between points with equal bounds).
+ */
+export function histogramProblem(point: HistogramPoint, boundsChecked = false): string | undefined {
   const time = timeProblem(point.startTimeUnixNano, point.timeUnixNano);
   if (time) return time;
   if (!isCount(point.count)) return `count must be a non-negative integer, got ${point.count}`;
@@ -29,7 +32,7 @@ export function histogramProblem(point: HistogramPoint): string | undefined {
   if (counts.length !== bounds.length + 1) {
     return `${counts.length} bucket counts do not fit ${bounds.length} bounds (expected ${bounds.length + 1})`;
   }
-  for (let i = 0; i < bounds.length; i++) {
+  for (let i = 0; i < bounds.length && !boundsChecked; i++) {
     const b = bounds[i] as number;
     if (!Number.isFinite(b)) return `explicit bound ${b} is not finite`;
     if (i > 0 && !(b > (bounds[i - 1] as number))) return 'explicit bounds are not strictly increasing';

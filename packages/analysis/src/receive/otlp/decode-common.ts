@@ -43,6 +43,47 @@ export function decodeKeyValue(r: WireReader, tag: number, into: Attributes): vo
   setAttribute(into, key, value);
 }
 
+/** The attributes of points that have none (shared, like every interned set). */
+export const NO_ATTRIBUTES: Attributes = Object.freeze({});
+
+/** Attribute sets by their encoded bytes; a few hundred thousand series' worth, then started afresh. */
+const INTERNED_LIMIT = 200_000;
+/** Runs longer than this are decoded without interning (rare, and long keys cost more than they save). */
+const INTERNED_MAX_BYTES = 1024;
+const interned = new Map<string, Attributes>();
+
+/**
+ * The attributes of a data point, read at its first attribute field (tag `tag`, already read). Exporters
+ * write the same attribute bytes for a series in every export, so the run of consecutive attribute fields
+ * is looked up by its bytes first: a series seen before costs one map lookup, not a decode, and its points
+ * share one frozen object (which the store also recognises by identity). Frozen objects are never
+ * modified: {@link moreAttributes} copies one before adding to it.
+ */
+export function internedAttributes(r: WireReader, tag: number): Attributes {
+  const start = r.pos;
+  const end = r.runEnd(tag);
+  const key = end < 0 || end - start > INTERNED_MAX_BYTES ? undefined : r.latin1(start, end);
+  const known = key === undefined ? undefined : interned.get(key);
+  if (known !== undefined) {
+    r.pos = end;
+    return known;
+  }
+  const attributes: Attributes = {};
+  decodeKeyValue(r, tag, attributes);
+  if (key === undefined) return attributes;
+  while (r.pos < end) decodeKeyValue(r, r.tag(), attributes);
+  if (interned.size >= INTERNED_LIMIT) interned.clear();
+  interned.set(key, Object.freeze(attributes));
+  return attributes;
+}
+
+/** A later attribute field of a point whose attributes were already read (not adjacent to the first). */
+export function moreAttributes(r: WireReader, tag: number, attributes: Attributes): Attributes {
+  const own = Object.isFrozen(attributes) ? { ...attributes } : attributes;
+  decodeKeyValue(r, tag, own);
+  return own;
+}
+
 /** AnyValue: an empty one is null; int64 beyond 2^53 stays exact as decimal digits; bytes become base64. */
 export function decodeAnyValue(r: WireReader, tag: number): AttributeValue {
   const outer = r.enter(tag);

@@ -10,7 +10,13 @@ import type {
   ScopeMetrics,
   Temporality,
 } from '../model.js';
-import { decodeKeyValue, decodeResource, decodeScope } from './decode-common.js';
+import {
+  decodeResource,
+  decodeScope,
+  internedAttributes,
+  moreAttributes,
+  NO_ATTRIBUTES,
+} from './decode-common.js';
 import { OtlpDecodeError } from './errors.js';
 import {
   DATA_POINTS,
@@ -186,7 +192,7 @@ function decodeNumberData(r: WireReader, tag: number): MetricData {
 function decodeNumberPoint(r: WireReader, tag: number): NumberPoint | undefined {
   const at = r.pos;
   const outer = r.enter(tag);
-  const attributes: Attributes = {};
+  let attributes: Attributes | undefined;
   let startTimeUnixNano = 0n;
   let timeUnixNano = 0n;
   let value: number | undefined;
@@ -195,7 +201,7 @@ function decodeNumberPoint(r: WireReader, tag: number): NumberPoint | undefined 
     const t = r.tag();
     switch (t) {
       case NUMBER_ATTRIBUTES:
-        decodeKeyValue(r, t, attributes);
+        attributes = attributes ? moreAttributes(r, t, attributes) : internedAttributes(r, t);
         break;
       case NUMBER_START_TIME:
         startTimeUnixNano = r.fixed64(t);
@@ -219,7 +225,7 @@ function decodeNumberPoint(r: WireReader, tag: number): NumberPoint | undefined 
   r.leave(outer);
   if (flags & FLAG_NO_RECORDED_VALUE) return undefined;
   if (value === undefined) r.fail(`number data point at byte ${at} has neither as_double nor as_int`);
-  return { attributes, startTimeUnixNano, timeUnixNano, value };
+  return { attributes: attributes ?? NO_ATTRIBUTES, startTimeUnixNano, timeUnixNano, value };
 }
 
 function decodeHistogram(r: WireReader, tag: number): MetricData {
@@ -238,26 +244,31 @@ function decodeHistogram(r: WireReader, tag: number): MetricData {
   return { type: 'histogram', temporality: temporalityOf(temporality), points };
 }
 
+const NO_BOUNDS: readonly number[] = Object.freeze([]);
+const NO_EXEMPLARS: readonly Exemplar[] = Object.freeze([]);
+
 /** HistogramDataPoint; packed and unpacked repeated fields are both accepted (and concatenated). */
 function decodeHistogramPoint(r: WireReader, tag: number): HistogramPoint | undefined {
   const at = r.pos;
   const outer = r.enter(tag);
-  const attributes: Attributes = {};
+  let attributes: Attributes | undefined;
   let startTimeUnixNano = 0n;
   let timeUnixNano = 0n;
   let count = 0;
   let sum: number | undefined;
   let min: number | undefined;
   let max: number | undefined;
-  const bounds: number[] = [];
+  // Shared with the point before when equal; copied into `ownBounds` before anything is appended.
+  let bounds: readonly number[] = NO_BOUNDS;
+  let ownBounds: number[] | undefined;
   const counts: number[] = [];
-  const exemplars: Exemplar[] = [];
+  let exemplars: Exemplar[] | undefined;
   let flags = 0;
   while (r.pos < r.limit) {
     const t = r.tag();
     switch (t) {
       case HISTOGRAM_ATTRIBUTES:
-        decodeKeyValue(r, t, attributes);
+        attributes = attributes ? moreAttributes(r, t, attributes) : internedAttributes(r, t);
         break;
       case HISTOGRAM_START_TIME:
         startTimeUnixNano = r.fixed64(t);
@@ -278,14 +289,26 @@ function decodeHistogramPoint(r: WireReader, tag: number): HistogramPoint | unde
         counts.push(r.count(t));
         break;
       case HISTOGRAM_BOUNDS_PACKED:
-        r.packedDoubles(t, bounds);
+        if (bounds.length === 0) {
+          bounds = r.packedDoublesLike(t, r.lastBounds);
+          r.lastBounds = bounds;
+        } else {
+          ownBounds ??= [...bounds];
+          bounds = ownBounds;
+          r.packedDoubles(t, ownBounds);
+        }
         break;
       case HISTOGRAM_BOUNDS:
-        bounds.push(r.double(t));
+        ownBounds ??= [...bounds];
+        bounds = ownBounds;
+        ownBounds.push(r.double(t));
         break;
       case HISTOGRAM_EXEMPLARS: {
         const exemplar = decodeExemplar(r, t);
-        if (exemplar) exemplars.push(exemplar);
+        if (exemplar) {
+          exemplars ??= [];
+          exemplars.push(exemplar);
+        }
         break;
       }
       case HISTOGRAM_FLAGS:
@@ -303,16 +326,17 @@ function decodeHistogramPoint(r: WireReader, tag: number): HistogramPoint | unde
   }
   r.leave(outer);
   if (flags & FLAG_NO_RECORDED_VALUE) return undefined;
-  const problem = checkHistogramBuckets(bounds, counts);
+  const problem = checkHistogramBuckets(bounds, counts, bounds === r.checkedBounds);
   if (problem !== undefined) r.fail(`histogram data point at byte ${at}: ${problem}`);
+  r.checkedBounds = bounds;
   const point: HistogramPoint = {
-    attributes,
+    attributes: attributes ?? NO_ATTRIBUTES,
     startTimeUnixNano,
     timeUnixNano,
     count,
     bounds,
     counts,
-    exemplars,
+    exemplars: exemplars ?? NO_EXEMPLARS,
   };
   if (sum !== undefined) point.sum = sum;
   if (min !== undefined) point.min = min;

@@ -27,6 +27,11 @@ export class WireReader {
   private depth = 0;
   /** High 32 bits of the last varint read (the return value carries the low 32). */
   private hi = 0;
+  #buffer: Buffer | undefined;
+  /** bounds of the last histogram point read, which the next one most likely shares (never modified) */
+  lastBounds: readonly number[] = [];
+  /** the last bounds that passed the layout checks */
+  checkedBounds: readonly number[] | undefined;
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
@@ -192,6 +197,48 @@ export class WireReader {
     this.pos = end;
     const { bytes } = this;
     return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('base64');
+  }
+
+  /**
+   * End of the run of consecutive length-delimited fields with `tag`, the first of which starts at `pos`
+   * (its tag already read); every length is checked, `pos` is left where it was. -1 when the tag takes more
+   * than one byte (not worth scanning).
+   */
+  runEnd(tag: number): number {
+    if (tag >= 0x80) return -1;
+    const start = this.pos;
+    let end = this.lengthEnd(tag);
+    while (end < this.limit && this.bytes[end] === tag) {
+      this.pos = end + 1;
+      end = this.lengthEnd(tag);
+    }
+    this.pos = start;
+    return end;
+  }
+
+  /** The bytes [start, end) as a latin1 string: a cheap map key for a span of the message. */
+  latin1(start: number, end: number): string {
+    this.#buffer ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    return this.#buffer.toString('latin1', start, end);
+  }
+
+  /**
+   * A packed double field, as `previous` itself when it holds exactly these values (consecutive histogram
+   * points nearly always share their bounds: no new array then), else as a new array.
+   */
+  packedDoublesLike(tag: number, previous: readonly number[]): readonly number[] {
+    const end = this.packedEnd(tag);
+    const view = this.view;
+    const start = this.pos;
+    this.pos = end;
+    if ((end - start) >> 3 === previous.length) {
+      let i = 0;
+      for (let at = start; at < end && Object.is(view.getFloat64(at, true), previous[i]); at += 8) i++;
+      if (i === previous.length) return previous;
+    }
+    const values: number[] = [];
+    for (let at = start; at < end; at += 8) values.push(view.getFloat64(at, true));
+    return values;
   }
 
   /** Appends a packed repeated double field to `into`. */
