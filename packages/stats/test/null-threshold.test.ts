@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createRandom, d1, lInfinity, nullDistribution, nullPValue, nullThreshold } from '../src/index.js';
-import { sampleBinomial, sampleMultinomial } from '../src/threshold/binomial.js';
+import { MultinomialSampler, sampleBinomial, sampleMultinomial } from '../src/threshold/binomial.js';
 import { loadVectors } from './vectors.js';
 
 type ThresholdCase =
@@ -51,6 +51,26 @@ describe('exact binomial sampling (checked against scipy.stats.binom.cdf)', () =
       expect(out.reduce((a, b) => a + b, 0)).toBe(1234);
       expect(out[1]).toBe(0);
       expect(out[4]).toBe(0);
+    }
+  });
+});
+
+describe('MultinomialSampler', () => {
+  it.each([
+    [7, [0.5, 0, 0.25, 0.25, 0]],
+    [40, [0.9, 0.05, 0.05]], // a bin above 0.5: drawn through its complement
+    [1234, [0.5, 0, 0.25, 0.25, 0]],
+    [5000, [0.01, 0.2, 0.3, 0.04, 0.45]], // mode search with large n·p
+  ])('draws exactly what sampleMultinomial draws from the same generator (n = %i)', (n, shares) => {
+    const a = createRandom(11);
+    const b = createRandom(11);
+    const sampler = new MultinomialSampler(n, shares);
+    const one = new Float64Array(shares.length);
+    const many = new Float64Array(shares.length);
+    for (let i = 0; i < 3000; i++) {
+      sampleMultinomial(n, shares, a, one);
+      sampler.sample(b, many);
+      expect(many).toEqual(one);
     }
   });
 });

@@ -6,15 +6,21 @@ import type { Random } from './random.js';
  * outward from the mode (Kemp 1986), which takes O(√(np(1−p))) steps and is exact up to rounding. Exact
  * matters here: a normal approximation would misstate exactly the tails the thresholds are made of.
  */
-export function sampleBinomial(n: number, p: number, random: Random): number {
+export function sampleBinomial(n: number, p: number, random: Random, start?: Float64Array): number {
   if (n === 0 || p <= 0) return 0;
   if (p >= 1) return n;
-  if (p > 0.5) return n - sampleBinomial(n, 1 - p, random);
+  if (p > 0.5) return n - sampleBinomial(n, 1 - p, random, start);
   const q = 1 - p;
   const odds = p / q;
+  // `start[n]`: the pmf the search starts from, for callers that draw with one p and many n (NaN: not yet).
+  let first = start === undefined ? Number.NaN : (start[n] as number);
   if (n * p < 30) {
+    if (Number.isNaN(first)) {
+      first = Math.exp(n * Math.log1p(-p));
+      if (start !== undefined) start[n] = first;
+    }
     let u = random();
-    let pmf = Math.exp(n * Math.log1p(-p));
+    let pmf = first;
     for (let k = 0; k < n; k++) {
       if (u < pmf) return k;
       u -= pmf;
@@ -23,13 +29,17 @@ export function sampleBinomial(n: number, p: number, random: Random): number {
     return n;
   }
   const mode = Math.floor((n + 1) * p);
-  const pmfMode = Math.exp(
-    logGamma(n + 1) -
-      logGamma(mode + 1) -
-      logGamma(n - mode + 1) +
-      mode * Math.log(p) +
-      (n - mode) * Math.log(q),
-  );
+  if (Number.isNaN(first)) {
+    first = Math.exp(
+      logGamma(n + 1) -
+        logGamma(mode + 1) -
+        logGamma(n - mode + 1) +
+        mode * Math.log(p) +
+        (n - mode) * Math.log(q),
+    );
+    if (start !== undefined) start[n] = first;
+  }
+  const pmfMode = first;
   let u = random() - pmfMode;
   if (u < 0) return mode;
   let down = mode;
@@ -55,7 +65,7 @@ export function sampleBinomial(n: number, p: number, random: Random): number {
 
 /**
  * One multinomial draw of n items over `shares` (which sum to 1), as a chain of conditional binomials.
- * Writes the counts into `out` and returns it.
+ * Writes the counts into `out` and returns it. For many draws use {@link MultinomialSampler} (same draws).
  */
 export function sampleMultinomial(
   n: number,
@@ -77,4 +87,47 @@ export function sampleMultinomial(
     mass -= share;
   }
   return out;
+}
+
+/**
+ * Many multinomial draws of n items over one set of shares: the same draws as {@link sampleMultinomial}
+ * with the same generator, bit for bit, but each bin's conditional probability is fixed, so the pmf its
+ * binomial search starts from depends only on the items left and is computed once per (bin, items left)
+ * instead of once per draw (three log-gamma calls each).
+ */
+export class MultinomialSampler {
+  readonly #shares: ArrayLike<number>;
+  readonly #starts: (Float64Array | undefined)[];
+  readonly #n: number;
+
+  constructor(n: number, shares: ArrayLike<number>) {
+    this.#n = n;
+    this.#shares = shares;
+    this.#starts = new Array(shares.length).fill(undefined);
+  }
+
+  sample(random: Random, out: Float64Array): Float64Array {
+    const shares = this.#shares;
+    let last = shares.length - 1;
+    while (last > 0 && !((shares[last] as number) > 0)) last--;
+    let left = this.#n;
+    let mass = 1;
+    for (let i = 0; i < shares.length; i++) {
+      const share = shares[i] as number;
+      let k = 0;
+      if (i === last) k = left;
+      else if (i < last && left > 0 && share > 0) {
+        let start = this.#starts[i];
+        if (start === undefined) {
+          start = new Float64Array(this.#n + 1).fill(Number.NaN);
+          this.#starts[i] = start;
+        }
+        k = sampleBinomial(left, Math.min(1, share / mass), random, start);
+      }
+      out[i] = k;
+      left -= k;
+      mass -= share;
+    }
+    return out;
+  }
 }

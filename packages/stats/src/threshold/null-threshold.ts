@@ -3,7 +3,7 @@ import { TrustedShares } from '../distances/shares.js';
 import { assertCounts, assertInteger, assertNumber, describe } from '../internal/assert.js';
 import { chiSquaredInverseSurvival } from '../special/chi-squared-inverse-survival.js';
 import { chiSquaredSurvival } from '../special/chi-squared-survival.js';
-import { sampleMultinomial } from './binomial.js';
+import { MultinomialSampler } from './binomial.js';
 import { ByteBoundedCache } from './byte-cache.js';
 import { isLinear, type LinearMethod, linearLimitSample, QUADRATIC, selectRank } from './limit-law.js';
 import { createRandom } from './random.js';
@@ -344,15 +344,17 @@ function simulatedWindows(
   const finiteReference = referenceN !== Number.POSITIVE_INFINITY;
   const windows = new Float64Array((finiteReference ? 2 : 1) * simulations * k);
   const counts = new Float64Array(k);
-  const draw = (size: number, at: number) => {
-    sampleMultinomial(size, shares, random, counts);
+  const draw = (sampler: MultinomialSampler, size: number, at: number) => {
+    sampler.sample(random, counts);
     for (let i = 0; i < k; i++) windows[at + i] = (counts[i] as number) / size;
   };
+  const current = new MultinomialSampler(n, shares);
+  const reference = finiteReference ? new MultinomialSampler(referenceN, shares) : current;
   // Draw order as one window after the other (reference first), so results do not depend on caching.
   const referenceAt = simulations * k;
   for (let s = 0; s < simulations; s++) {
-    if (finiteReference) draw(referenceN, referenceAt + s * k);
-    draw(n, s * k);
+    if (finiteReference) draw(reference, referenceN, referenceAt + s * k);
+    draw(current, n, s * k);
   }
   return windowCache.set(key, windows);
 }
