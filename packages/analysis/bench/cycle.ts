@@ -1,13 +1,14 @@
 /**
  * One full analysis cycle over a store of MODELS models × FEATURES features × the default windows (1h,
  * 24h, 7d): every model's report as the service's schedule computes it, read from a SQLite file. Traffic
- * is healthy (drawn from each model's own profile, 500 predictions an hour) and exported every
- * EXPORT_MINUTES over the last 7 days. Reported: the cold cycle (no threshold cached yet, as after a
- * start), the steady cycles that follow a minute apart, each after one more minute of traffic, and how
- * much of it is reading from the store. Not a test: nothing fails on timing.
+ * is healthy (drawn from each model's own profile, 500 predictions an hour), exported every minute over
+ * the last RECENT_MINUTES (the SDK's default interval) and every EXPORT_MINUTES before that, over 7 days.
+ * Reported: the cold cycle (no threshold cached yet, as on a new installation), the steady cycles that
+ * follow a minute apart, each after one more minute of traffic, and how much of it is reading from the
+ * store. Not a test: nothing fails on timing.
  *
  *   npx -y pnpm@12.4.2 --filter @modelpulse/analysis bench:cycle   (BENCH_MODELS, BENCH_FEATURES,
- *   BENCH_EXPORT_MINUTES, BENCH_REPEATS to tune)
+ *   BENCH_EXPORT_MINUTES, BENCH_RECENT_MINUTES, BENCH_REPEATS, BENCH_PROFILE=file.cpuprofile to tune)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -24,6 +25,7 @@ const MODELS = Number(process.env.BENCH_MODELS ?? 100);
 const FEATURES = Number(process.env.BENCH_FEATURES ?? 50);
 const EXPORT_MINUTES = Number(process.env.BENCH_EXPORT_MINUTES ?? 60);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const RECENT_MINUTES = Number(process.env.BENCH_RECENT_MINUTES ?? 120);
 const PER_HOUR = 500; // predictions per model and hour
 const CATEGORICAL_EVERY = 4; // every 4th feature is categorical (5 values)
 const MIN = 60_000;
@@ -89,7 +91,7 @@ function hp(
   const count = counts.reduce((a, b) => a + b, 0);
   return {
     attributes,
-    startTimeUnixNano: ns(t - EXPORT_MINUTES * MIN),
+    startTimeUnixNano: ns(t - exportMinutes * MIN),
     timeUnixNano: ns(t),
     count,
     sum: counts.reduce((a, c, i) => a + c * ((bounds[Math.min(i, bounds.length - 1)] ?? 0) as number), 0),
@@ -100,7 +102,7 @@ function hp(
 }
 const np = (attributes: Record<string, string | boolean>, t: number, value: number): NumberPoint => ({
   attributes,
-  startTimeUnixNano: ns(t - EXPORT_MINUTES * MIN),
+  startTimeUnixNano: ns(t - exportMinutes * MIN),
   timeUnixNano: ns(t),
   value,
 });
@@ -122,8 +124,12 @@ const sum = (name: string, points: NumberPoint[]): Metric => ({
   points,
 });
 
+/** Minutes the export being built covers (its points start that long before their time). */
+let exportMinutes = EXPORT_MINUTES;
+
 /** One delta export of model m at time t, as @modelpulse/otel records it (same instruments and attributes). */
 function exportOf(m: number, profile: Profile, t: number, minutes: number, random: Random): MetricsRequest {
+  exportMinutes = minutes;
   const perExport = Math.round((PER_HOUR * minutes) / 60);
   const base = { 'ml.model.name': `model-${m}`, 'ml.model.version': '1' };
   const score = profile.score as NonNullable<Profile['score']>;
@@ -208,11 +214,16 @@ for (let m = 0; m < MODELS; m++) {
 const random = createRandom(7);
 let points = 0;
 const fillStart = performance.now();
-for (let t = NOW - 7 * 24 * 60 * MIN + EXPORT_MINUTES * MIN; t <= NOW; t += EXPORT_MINUTES * MIN) {
+// Older traffic in EXPORT_MINUTES exports (keeps the store to a bench's size); the last RECENT_MINUTES
+// exported every minute, as the SDK's default 60 s interval does, so that windows slide a minute at a time.
+const recentFrom = NOW - RECENT_MINUTES * MIN;
+for (let t = NOW - 7 * 24 * 60 * MIN + EXPORT_MINUTES * MIN; t <= NOW; ) {
+  const minutes = t <= recentFrom ? EXPORT_MINUTES : 1;
   for (let m = 0; m < MODELS; m++) {
-    const r = store.ingestMetrics(exportOf(m, profiles[m] as Profile, t, EXPORT_MINUTES, random), t);
+    const r = store.ingestMetrics(exportOf(m, profiles[m] as Profile, t, minutes, random), t);
     points += r.accepted;
   }
+  t += (t + EXPORT_MINUTES * MIN <= recentFrom ? EXPORT_MINUTES : 1) * MIN;
 }
 const fillMs = performance.now() - fillStart;
 store.checkpoint();
@@ -283,6 +294,7 @@ const result = {
   features: FEATURES,
   windows: ['1h', '24h', '7d'],
   exportEveryMinutes: EXPORT_MINUTES,
+  everyMinuteForTheLastMinutes: RECENT_MINUTES,
   storedPoints: points,
   bucketRows,
   fillSeconds: fillMs / 1000,
