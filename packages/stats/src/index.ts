@@ -69,6 +69,7 @@ export { logBeta } from './special/log-beta.js';
 export { logGamma } from './special/log-gamma.js';
 export { normalQuantile } from './special/normal-quantile.js';
 export { benjaminiHochberg } from './testing/benjamini-hochberg.js';
+export { NullReference } from './threshold/null-reference.js';
 // Sample-size-aware thresholds
 export {
   MIN_EXPECTED_COUNT,

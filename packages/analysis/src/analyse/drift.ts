@@ -1,5 +1,5 @@
-import { chiSquaredSurvival, type DistanceMethod, distanceByName, nullThreshold } from '@modelpulse/stats';
-import { thresholdSize } from './sample-size-grid.js';
+import { chiSquaredSurvival, type DistanceMethod, distanceByName } from '@modelpulse/stats';
+import { referenceLaws } from './reference-laws.js';
 
 /** Distances the response-drift analysis can compute, plus the chi-squared test. */
 export type DriftMethod = DistanceMethod | 'chiSquared';
@@ -54,14 +54,13 @@ export function responseDrift(
 ): DriftMeasure[] {
   const n = sum(input.current);
   const edges = finiteEdges(input.bounds);
+  const options = { edges, ...(input.referenceN === undefined ? {} : { referenceN: input.referenceN }) };
   return methods.map((method) => {
     if (method === 'chiSquared') return chiSquaredDrift(input, n, level);
     const value = distanceByName(method, edges)(input.reference, input.current);
     if ('threshold' in level)
       return { method, value, threshold: level.threshold, alert: value > level.threshold };
-    const options = { edges, ...(input.referenceN === undefined ? {} : { referenceN: input.referenceN }) };
-    const size = thresholdSize(method, input.reference, n, options);
-    const threshold = nullThreshold(method, input.reference, size, level.alpha, options);
+    const threshold = referenceLaws(input.reference, options).threshold(method, n, level.alpha);
     return { method, value, threshold, alert: value > threshold };
   });
 }

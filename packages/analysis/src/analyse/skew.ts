@@ -3,13 +3,11 @@ import {
   chiSquaredSurvival,
   type DistanceMethod,
   distanceByName,
-  nullPValueFor,
-  nullThreshold,
   OTHER_CATEGORY,
   type Profile,
   wilson,
 } from '@modelpulse/stats';
-import { thresholdSize } from './sample-size-grid.js';
+import { type ReferenceLaws, referenceLaws } from './reference-laws.js';
 
 /** One feature's live data in a window, as read from the store. */
 export interface FeatureWindow {
@@ -80,30 +78,27 @@ export function trainingServingSkew(
       const counts = window.quantileCounts;
       const n = total(counts);
       if (n === 0) continue;
-      const measures = NUMERIC_METHODS.map((method) => measure(method, expected.shares, counts, n, alpha));
+      const laws = referenceLaws(expected.shares);
+      const measures = NUMERIC_METHODS.map((method) =>
+        measure(method, laws, expected.shares, counts, n, alpha),
+      );
       const last = counts.length - 1;
       results.push({
         feature,
         type: 'numeric',
         n,
         measures,
-        pValue: nullPValueFor(
-          'jensenShannon',
-          expected.shares,
-          thresholdSize('jensenShannon', expected.shares, n),
-          measures[0]?.value ?? 0,
-        ),
+        pValue: laws.pValue('jensenShannon', n, measures[0]?.value ?? 0),
         unseenShare: ((counts[0] as number) + (counts[last] as number)) / n,
         ...base(n),
         alert: false,
       });
     } else if (expected.type === 'categorical' && window.categoryCounts) {
-      const categories = [...new Set([...Object.keys(expected.categories), OTHER_CATEGORY])];
-      const reference = categories.map((c) => expected.categories[c] ?? 0);
+      const { categories, reference, laws } = categoricalReference(expected.categories);
       const current = categories.map((c) => window.categoryCounts?.[c] ?? 0);
       const n = total(current);
       if (n === 0) continue;
-      const linf = measure('lInfinity', reference, current, n, alpha);
+      const linf = measure('lInfinity', laws, reference, current, n, alpha);
       results.push({
         feature,
         type: 'categorical',
@@ -128,14 +123,37 @@ export function trainingServingSkew(
 
 function measure(
   method: DistanceMethod,
+  laws: ReferenceLaws,
   reference: ArrayLike<number>,
   current: ArrayLike<number>,
   n: number,
   alpha: number,
 ): SkewMeasure {
   const value = distanceByName(method)(reference, current);
-  const threshold = nullThreshold(method, reference, thresholdSize(method, reference, n), alpha);
+  const threshold = laws.threshold(method, n, alpha);
   return { method, value, threshold, alert: value > threshold };
+}
+
+interface CategoricalReference {
+  /** the profile's categories and `__other__` */
+  categories: string[];
+  /** their training counts */
+  reference: number[];
+  laws: ReferenceLaws;
+}
+
+/** Made once per profile feature (the profile keeps its objects between cycles). */
+const categorical = new WeakMap<Readonly<Record<string, number>>, CategoricalReference>();
+
+function categoricalReference(expected: Readonly<Record<string, number>>): CategoricalReference {
+  let known = categorical.get(expected);
+  if (!known) {
+    const categories = [...new Set([...Object.keys(expected), OTHER_CATEGORY])];
+    const reference = categories.map((c) => expected[c] ?? 0);
+    known = { categories, reference, laws: referenceLaws(reference) };
+    categorical.set(expected, known);
+  }
+  return known;
 }
 
 /** How far past its threshold the feature's primary distance is: breaks p-value ties (all ≈ 0). */

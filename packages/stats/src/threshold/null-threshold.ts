@@ -481,9 +481,29 @@ export function nullPValueFor(
   options: NullThresholdOptions = {},
 ): number {
   const fn = 'nullPValueFor(method, referenceShares, n, observed)';
+  checkObserved(fn, observed);
+  return nullPValueLaw(fn, method, referenceShares, n, options)(observed);
+}
+
+/** @internal */
+export function checkObserved(fn: string, observed: number): void {
   if (typeof observed !== 'number' || Number.isNaN(observed) || observed < 0) {
     throw new RangeError(`${fn}: observed must be a distance ≥ 0, got ${describe(observed)}.`);
   }
+}
+
+/**
+ * What {@link nullPValueFor} evaluates for one method, reference and n, ready for any observed distance
+ * (≥ 0, checked by the caller).
+ * @internal
+ */
+export function nullPValueLaw(
+  fn: string,
+  method: DistanceMethod,
+  referenceShares: ArrayLike<number>,
+  n: number,
+  options: NullThresholdOptions,
+): (observed: number) => number {
   const s = setup(fn, method, referenceShares, n, 0.01, options);
   if (!s.asymptotic) {
     const { total, referenceN, seed } = s;
@@ -504,16 +524,22 @@ export function nullPValueFor(
         );
       table = remember(pValueTables, key, pValueTable(sorted), P_VALUE_TABLES);
     }
-    return tablePValue(observed, table);
+    const t = table;
+    return (observed) => tablePValue(observed, t);
   }
   const quadratic = QUADRATIC[method];
   if (quadratic) {
-    if (observed === Number.POSITIVE_INFINITY) return 0;
-    const statistic = quadratic.scale * s.nEff * (quadratic.power === 2 ? observed * observed : observed);
-    return chiSquaredSurvival(statistic, s.positive - 1);
+    const scale = quadratic.scale * s.nEff;
+    const dof = s.positive - 1;
+    return (observed) => {
+      if (observed === Number.POSITIVE_INFINITY) return 0;
+      return chiSquaredSurvival(scale * (quadratic.power === 2 ? observed * observed : observed), dof);
+    };
   }
   if (!isLinear(method)) throw new RangeError(`${fn}: no large-sample law for ${method}.`);
-  return nullPValue(observed * Math.sqrt(s.nEff), linearLaw(method, referenceShares, s, options.edges));
+  const law = linearLaw(method, referenceShares, s, options.edges);
+  const root = Math.sqrt(s.nEff);
+  return (observed) => nullPValue(observed * root, law);
 }
 
 /**

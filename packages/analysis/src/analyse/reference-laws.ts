@@ -1,0 +1,57 @@
+import { type DistanceMethod, NullReference, type NullThresholdOptions } from '@modelpulse/stats';
+import { stickyGridSize } from './sample-size-grid.js';
+
+/**
+ * One reference's no-drift laws (thresholds and p-values at any window size, kept between cycles) and
+ * the simulation sizes recently used for it.
+ */
+export class ReferenceLaws {
+  readonly #nulls: NullReference;
+  readonly #sizes: number[] = [];
+
+  constructor(reference: ArrayLike<number>, options: NullThresholdOptions) {
+    this.#nulls = new NullReference(reference, options);
+  }
+
+  /**
+   * The window size the laws are taken at for a window of n: n itself where the large-sample law applies
+   * (its cost and cache entries do not depend on n), else a simulation grid size (see `stickyGridSize`).
+   */
+  size(method: DistanceMethod, n: number): number {
+    if (n >= 16 && this.#nulls.isAsymptotic(method, n)) return n;
+    return stickyGridSize(this.#sizes, n);
+  }
+
+  threshold(method: DistanceMethod, n: number, alpha: number): number {
+    return this.#nulls.threshold(method, this.size(method, n), alpha);
+  }
+
+  pValue(method: DistanceMethod, n: number, observed: number): number {
+    return this.#nulls.pValue(method, this.size(method, n), observed);
+  }
+}
+
+/** By reference array (profiles keep theirs between cycles), then by the options. */
+const byReference = new WeakMap<ArrayLike<number>, Map<string, ReferenceLaws>>();
+
+/**
+ * The laws of a reference, made once per reference array and options and found again by identity; a
+ * reference rebuilt every cycle (a reference window) gets new ones, which is right: its content changed.
+ */
+export function referenceLaws(
+  reference: ArrayLike<number>,
+  options: NullThresholdOptions = {},
+): ReferenceLaws {
+  let byOptions = byReference.get(reference);
+  if (!byOptions) {
+    byOptions = new Map();
+    byReference.set(reference, byOptions);
+  }
+  const key = `${options.referenceN ?? ''}|${options.edges ? Array.prototype.join.call(options.edges) : ''}`;
+  let laws = byOptions.get(key);
+  if (!laws) {
+    laws = new ReferenceLaws(reference, options);
+    byOptions.set(key, laws);
+  }
+  return laws;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type DistanceMethod,
+  NullReference,
+  nullIsAsymptotic,
+  nullPValueFor,
+  nullThreshold,
+} from '../src/index.js';
+
+const skewed = [30, 1, 12, 0, 7, 50];
+const edges = [0, 1, 2, 3, 4, 5, 6];
+const methods: DistanceMethod[] = [
+  'd1',
+  'psi',
+  'jensenShannon',
+  'ksBinned',
+  'lInfinity',
+  'wassersteinBinned',
+];
+
+describe('NullReference', () => {
+  // Sizes on both sides of the large-sample rule, for an exact and a sampled reference.
+  it.each([
+    ['an exact reference', { edges, simulations: 1000 }],
+    ['a sampled reference', { edges, simulations: 1000, referenceN: 400 }],
+  ])('answers exactly what the free functions answer, for %s', (_, options) => {
+    const nulls = new NullReference(skewed, options);
+    for (const method of methods) {
+      for (const n of [12, 90, 700, 20_000]) {
+        expect(nulls.isAsymptotic(method, n)).toBe(nullIsAsymptotic(method, skewed, n, options));
+        expect(nulls.threshold(method, n, 0.05)).toBe(nullThreshold(method, skewed, n, 0.05, options));
+        for (const observed of [0, 0.01, 0.08, 0.3]) {
+          expect(nulls.pValue(method, n, observed)).toBe(nullPValueFor(method, skewed, n, observed, options));
+        }
+      }
+    }
+  });
+
+  it('keeps its own copy of the reference and edges', () => {
+    const shares = [1, 2, 3];
+    const bins = [0, 1, 2, 3];
+    const nulls = new NullReference(shares, { edges: bins, simulations: 1000 });
+    shares[0] = 100;
+    bins[1] = 0.5;
+    expect(nulls.threshold('wassersteinBinned', 50, 0.05)).toBe(
+      nullThreshold('wassersteinBinned', [1, 2, 3], 50, 0.05, { edges: [0, 1, 2, 3], simulations: 1000 }),
+    );
+  });
+
+  it('refuses a bad reference at once and a bad observed distance when asked', () => {
+    expect(() => new NullReference([1, -1])).toThrow(/referenceShares\[1\]/);
+    const nulls = new NullReference([1, 1]);
+    expect(() => nulls.pValue('d1', 10, -0.1)).toThrow(/observed must be a distance ≥ 0, got -0.1/);
+    expect(() => nulls.threshold('d1', 0)).toThrow(/n must be ≥ 1, got 0/);
+  });
+});
