@@ -1,27 +1,20 @@
-import type { DistanceMethod } from '../distances/by-name.js';
-import { assertCounts } from '../internal/assert.js';
+import { type DistanceMethod, distanceByName } from '../distances/by-name.js';
+import { assertInteger, assertNumber } from '../internal/assert.js';
 import {
   checkObserved,
+  decide,
   type NullThresholdOptions,
-  nullIsAsymptotic,
   nullPValueLaw,
-  nullThreshold,
+  type ReferenceFacts,
+  type ResolvedOptions,
+  referenceFacts,
+  resolveOptions,
+  type Setup,
+  sharesKey,
+  thresholdWith,
 } from './null-threshold.js';
 
-/**
- * The no-drift laws of one reference, for a caller that asks about the same reference again and again —
- * a monitor's cycle asks for every feature, window and method every few minutes. The reference is
- * copied and validated once and every answer is kept, so a repeated question costs one map lookup
- * instead of validating, normalising and hashing the shares again. The answers are exactly those of
- * {@link nullThreshold}, {@link nullPValueFor} and {@link nullIsAsymptotic} with the same arguments
- * (which also fill and use their caches); the last 512 of each kind are kept.
- *
- * @example
- * const nulls = new NullReference([0.5, 0.3, 0.2]);
- * nulls.threshold('d1', 200, 0.05) === nullThreshold('d1', [0.5, 0.3, 0.2], 200, 0.05); // true
- * nulls.isAsymptotic('d1', 100); // true — 20 expected in the smallest bin
- */
-/** Answers kept per kind; windows of every size pass by over months, so the memory is bounded. */
+/** Simulated answers kept per kind; windows of every size pass by over months, so memory is bounded. */
 const KEPT = 512;
 
 function keep<V>(map: Map<string, V>, key: string, value: V): V {
@@ -30,51 +23,84 @@ function keep<V>(map: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
+/**
+ * The no-drift laws of one reference, for a caller that asks about the same reference again and again —
+ * a monitor's cycle asks for every feature, window and method every few minutes. The reference and
+ * options are copied, validated and hashed once; large windows then cost a few arithmetic operations,
+ * and the simulated answers for small ones are kept (the last 512 of each kind). The answers are exactly
+ * those of {@link nullThreshold}, {@link nullPValueFor} and {@link nullIsAsymptotic} with the same
+ * arguments (which also fill and use their caches).
+ *
+ * @example
+ * const nulls = new NullReference([0.5, 0.3, 0.2]);
+ * nulls.threshold('d1', 200, 0.05) === nullThreshold('d1', [0.5, 0.3, 0.2], 200, 0.05); // true
+ * nulls.isAsymptotic('d1', 100); // true — 20 expected in the smallest bin
+ */
 export class NullReference {
   readonly #shares: Float64Array;
   readonly #options: NullThresholdOptions;
-  readonly #asymptotic = new Map<string, boolean>();
+  readonly #facts: ReferenceFacts;
+  readonly #resolved: ResolvedOptions;
+  readonly #id: string;
+  /** methods already checked (name, and edges where needed) */
+  readonly #checked = new Set<string>();
   readonly #thresholds = new Map<string, number>();
   readonly #laws = new Map<string, (observed: number) => number>();
 
   constructor(referenceShares: ArrayLike<number>, options: NullThresholdOptions = {}) {
-    assertCounts('new NullReference(referenceShares)', 'referenceShares', referenceShares);
+    const fn = 'new NullReference(referenceShares, options)';
     // Copies, so that a caller changing its arrays later cannot make the kept answers wrong.
+    this.#facts = referenceFacts(fn, referenceShares);
     this.#shares = Float64Array.from(referenceShares);
     this.#options = {
       ...options,
       ...(options.edges === undefined ? {} : { edges: Float64Array.from(options.edges) }),
     };
+    this.#resolved = resolveOptions(fn, this.#options);
+    this.#id = sharesKey(this.#shares, this.#facts.total, this.#options.edges);
+  }
+
+  #setup(fn: string, method: DistanceMethod, n: number, alpha: number, needsEdges: boolean): Setup {
+    const check = needsEdges ? method : `${method}|any edges`;
+    if (!this.#checked.has(check)) {
+      const { edges } = this.#options;
+      distanceByName(method, needsEdges ? edges : (edges ?? [0, 1]));
+      this.#checked.add(check);
+    }
+    assertInteger(fn, 'n', n, 1);
+    const s = decide(method, n, alpha, this.#facts, this.#resolved);
+    s.id = this.#id;
+    return s;
   }
 
   /** {@link nullIsAsymptotic} for this reference. */
   isAsymptotic(method: DistanceMethod, n: number): boolean {
-    const key = `${method}|${n}`;
-    let known = this.#asymptotic.get(key);
-    if (known === undefined) {
-      known = keep(this.#asymptotic, key, nullIsAsymptotic(method, this.#shares, n, this.#options));
-    }
-    return known;
+    return this.#setup('NullReference.isAsymptotic(method, n)', method, n, 0.01, false).asymptotic;
   }
 
   /** {@link nullThreshold} for this reference. */
   threshold(method: DistanceMethod, n: number, alpha = 0.01): number {
+    const fn = 'NullReference.threshold(method, n, alpha)';
+    assertNumber(fn, 'alpha', alpha, { min: 0, max: 1, open: true });
+    const s = this.#setup(fn, method, n, alpha, true);
+    if (s.asymptotic) return thresholdWith(method, this.#shares, n, alpha, this.#options, s);
     const key = `${method}|${n}|${alpha}`;
-    let known = this.#thresholds.get(key);
-    if (known === undefined) {
-      known = keep(this.#thresholds, key, nullThreshold(method, this.#shares, n, alpha, this.#options));
-    }
-    return known;
+    return (
+      this.#thresholds.get(key) ??
+      keep(this.#thresholds, key, thresholdWith(method, this.#shares, n, alpha, this.#options, s))
+    );
   }
 
   /** {@link nullPValueFor} for this reference. */
   pValue(method: DistanceMethod, n: number, observed: number): number {
     const fn = 'NullReference.pValue(method, n, observed)';
     checkObserved(fn, observed);
+    const s = this.#setup(fn, method, n, 0.01, true);
+    if (s.asymptotic) return nullPValueLaw(fn, method, this.#shares, n, this.#options, s)(observed);
     const key = `${method}|${n}`;
     let law = this.#laws.get(key);
     if (law === undefined) {
-      law = keep(this.#laws, key, nullPValueLaw(fn, method, this.#shares, n, this.#options));
+      law = keep(this.#laws, key, nullPValueLaw(fn, method, this.#shares, n, this.#options, s));
     }
     return law(observed);
   }

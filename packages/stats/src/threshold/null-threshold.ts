@@ -92,7 +92,12 @@ function mix(v: number): void {
 }
 
 /** 64-bit hash of the normalised shares and the edges, as a short string. */
-function sharesKey(values: ArrayLike<number>, total: number, edges: ArrayLike<number> | undefined): string {
+/** @internal */
+export function sharesKey(
+  values: ArrayLike<number>,
+  total: number,
+  edges: ArrayLike<number> | undefined,
+): string {
   h1 = 0x811c9dc5 ^ values.length;
   h2 = 0x27d4eb2f;
   for (let i = 0; i < values.length; i++) mix((values[i] as number) / total);
@@ -122,8 +127,8 @@ function rememberDistribution(key: string, value: Float64Array): Float64Array {
   return distributionCache.set(key, value);
 }
 
-/** Validated inputs, and whether the large-sample law applies. */
-interface Setup {
+/** Validated inputs, and whether the large-sample law applies. @internal */
+export interface Setup {
   total: number;
   /** effective window size n·m / (n + m) (n for an exact reference) */
   nEff: number;
@@ -133,24 +138,48 @@ interface Setup {
   simulations: number;
   seed: number;
   referenceN: number;
+  /** the reference's cache key (`sharesKey` with the edges), once computed */
+  id?: string;
 }
 
-function setup(
-  fn: string,
-  method: DistanceMethod,
-  referenceShares: ArrayLike<number>,
-  n: number,
-  alpha: number,
-  options: NullThresholdOptions,
-  needsEdges = true,
-): Setup {
-  // Unknown methods, and missing edges where the distance itself is computed.
-  distanceByName(method, needsEdges ? options.edges : (options.edges ?? [0, 1]));
+/** What the large-sample rule needs to know of a reference (validated shares). @internal */
+export interface ReferenceFacts {
+  total: number;
+  positive: number;
+  smallest: number;
+  inverses: number;
+}
+
+export function referenceFacts(fn: string, referenceShares: ArrayLike<number>): ReferenceFacts {
   const total = assertCounts(fn, 'referenceShares', referenceShares);
-  assertInteger(fn, 'n', n, 1);
+  let positive = 0;
+  let smallest = Number.POSITIVE_INFINITY;
+  let inverses = 0;
+  for (let i = 0; i < referenceShares.length; i++) {
+    const share = (referenceShares[i] as number) / total;
+    if (share > 0) {
+      positive++;
+      inverses += 1 / share;
+      if (share < smallest) smallest = share;
+    }
+  }
+  return { total, positive, smallest, inverses };
+}
+
+/** The options with their defaults, validated. @internal */
+export interface ResolvedOptions {
+  referenceN: number;
+  /** NaN: the default, which depends on the path */
+  simulations: number;
+  seed: number;
+  approximation: 'auto' | 'never' | 'always';
+  minExpectedCount: number;
+}
+
+export function resolveOptions(fn: string, options: NullThresholdOptions): ResolvedOptions {
   const {
     referenceN = Number.POSITIVE_INFINITY,
-    simulations = Number.NaN, // the default depends on the path, below
+    simulations = Number.NaN,
     seed = 1,
     approximation = 'auto',
     minExpectedCount = MIN_EXPECTED_COUNT,
@@ -164,20 +193,22 @@ function setup(
     );
   }
   assertNumber(fn, 'options.minExpectedCount', minExpectedCount, { min: 0 });
+  return { referenceN, simulations, seed, approximation, minExpectedCount };
+}
+
+/** Whether the large-sample law applies at n, and how many draws either path takes. @internal */
+export function decide(
+  method: DistanceMethod,
+  n: number,
+  alpha: number,
+  facts: ReferenceFacts,
+  o: ResolvedOptions,
+): Setup {
+  const { referenceN, simulations, approximation } = o;
+  const { total, positive, smallest, inverses } = facts;
   const nEff = referenceN === Number.POSITIVE_INFINITY ? n : (n * referenceN) / (n + referenceN);
-  let positive = 0;
-  let smallest = Number.POSITIVE_INFINITY;
-  let inverses = 0;
-  for (let i = 0; i < referenceShares.length; i++) {
-    const share = (referenceShares[i] as number) / total;
-    if (share > 0) {
-      positive++;
-      inverses += 1 / share;
-      if (share < smallest) smallest = share;
-    }
-  }
   const holds =
-    nEff * smallest >= minExpectedCount &&
+    nEff * smallest >= o.minExpectedCount &&
     (QUADRATIC[method] === undefined || (positive - 1) * nEff >= QUADRATIC_MIN_HARMONIC_COUNT * inverses);
   // One bin with mass: every window is at distance 0, which the (cheap) simulation gets exactly.
   const asymptotic = positive >= 2 && approximation !== 'never' && (approximation === 'always' || holds);
@@ -186,7 +217,29 @@ function setup(
       ? LIMIT_DRAWS
       : defaultSimulations(alpha)
     : simulations;
-  return { total, nEff, positive, asymptotic, simulations: draws, seed, referenceN };
+  return { total, nEff, positive, asymptotic, simulations: draws, seed: o.seed, referenceN };
+}
+
+function setup(
+  fn: string,
+  method: DistanceMethod,
+  referenceShares: ArrayLike<number>,
+  n: number,
+  alpha: number,
+  options: NullThresholdOptions,
+  needsEdges = true,
+): Setup {
+  // Unknown methods, and missing edges where the distance itself is computed.
+  distanceByName(method, needsEdges ? options.edges : (options.edges ?? [0, 1]));
+  const facts = referenceFacts(fn, referenceShares);
+  assertInteger(fn, 'n', n, 1);
+  return decide(method, n, alpha, facts, resolveOptions(fn, options));
+}
+
+/** The reference's cache key, computed once per Setup. */
+function idOf(s: Setup, referenceShares: ArrayLike<number>, edges: ArrayLike<number> | undefined): string {
+  s.id ??= sharesKey(referenceShares, s.total, edges);
+  return s.id;
 }
 
 function defaultSimulations(alpha: number): number {
@@ -213,7 +266,7 @@ function linearLaw(
   s: Setup,
   edges: ArrayLike<number> | undefined,
 ): Float64Array {
-  const key = `limit|${method}|${s.simulations}|${s.seed}|${sharesKey(referenceShares, s.total, edges)}`;
+  const key = `limit|${method}|${s.simulations}|${s.seed}|${idOf(s, referenceShares, edges)}`;
   const hit = distributionCache.get(key);
   if (hit) return hit;
   checkEdges(method, referenceShares, edges);
@@ -259,7 +312,25 @@ export function nullThreshold(
 ): number {
   const fn = 'nullThreshold(method, referenceShares, n, alpha)';
   assertNumber(fn, 'alpha', alpha, { min: 0, max: 1, open: true });
-  const s = setup(fn, method, referenceShares, n, alpha, options);
+  return thresholdWith(
+    method,
+    referenceShares,
+    n,
+    alpha,
+    options,
+    setup(fn, method, referenceShares, n, alpha, options),
+  );
+}
+
+/** {@link nullThreshold} once its inputs are validated and decided. @internal */
+export function thresholdWith(
+  method: DistanceMethod,
+  referenceShares: ArrayLike<number>,
+  n: number,
+  alpha: number,
+  options: NullThresholdOptions,
+  s: Setup,
+): number {
   if (s.asymptotic) {
     const quadratic = QUADRATIC[method];
     if (quadratic) {
@@ -267,7 +338,7 @@ export function nullThreshold(
       return quadratic.power === 2 ? Math.sqrt(x) : x;
     }
     // Linear family: √n_eff·D has a law that does not depend on n; cache its quantile.
-    const key = `q|${method}|${alpha}|${s.simulations}|${s.seed}|${sharesKey(referenceShares, s.total, options.edges)}`;
+    const key = `q|${method}|${alpha}|${s.simulations}|${s.seed}|${idOf(s, referenceShares, options.edges)}`;
     let quantile = recall(thresholdCache, key);
     if (quantile === undefined) {
       checkEdges(method, referenceShares, options.edges);
@@ -278,7 +349,7 @@ export function nullThreshold(
     }
     return quantile / Math.sqrt(s.nEff);
   }
-  const key = `s|${method}|${alpha}|${s.simulations}|${s.seed}|${s.referenceN}|${n}|${sharesKey(referenceShares, s.total, options.edges)}`;
+  const key = `s|${method}|${alpha}|${s.simulations}|${s.seed}|${s.referenceN}|${n}|${idOf(s, referenceShares, options.edges)}`;
   const known = recall(thresholdCache, key);
   if (known !== undefined) return known;
   const sorted = nullDistribution(method, referenceShares, n, { ...options, simulations: s.simulations });
@@ -503,11 +574,11 @@ export function nullPValueLaw(
   referenceShares: ArrayLike<number>,
   n: number,
   options: NullThresholdOptions,
+  s: Setup = setup(fn, method, referenceShares, n, 0.01, options),
 ): (observed: number) => number {
-  const s = setup(fn, method, referenceShares, n, 0.01, options);
   if (!s.asymptotic) {
     const { total, referenceN, seed } = s;
-    const key = `p|${method}|${n}|${referenceN}|${s.simulations}|${seed}|${sharesKey(referenceShares, total, options.edges)}`;
+    const key = `p|${method}|${n}|${referenceN}|${s.simulations}|${seed}|${idOf(s, referenceShares, options.edges)}`;
     let table = recall(pValueTables, key);
     if (table === undefined) {
       const full = distributionCache.get(key.replace(/^p\|/, 'sim|'));
