@@ -43,7 +43,10 @@ export class RollingWindows {
   readonly #bucketMs: number;
   readonly #catalog: SeriesCatalog;
   readonly #between: Database.Statement<[number, number], StoredBucket>;
+  /** the same by scanning the table: faster than the time index for most of it */
+  readonly #scanFrom: Database.Statement<[number], StoredBucket>;
   readonly #maxBucket: Database.Statement<[], { max: number | null }>;
+  readonly #minBucket: Database.Statement<[], { min: number | null }>;
   /** start of the newest bucket holding data, once known */
   #newestMs: number | undefined;
 
@@ -53,7 +56,11 @@ export class RollingWindows {
     this.#between = db.prepare<[number, number], StoredBucket>(
       'SELECT series_id, count, sum, counts FROM buckets WHERE bucket_ms >= ? AND bucket_ms < ?',
     );
+    this.#scanFrom = db.prepare<[number], StoredBucket>(
+      'SELECT series_id, count, sum, counts FROM buckets NOT INDEXED WHERE bucket_ms >= ?',
+    );
     this.#maxBucket = db.prepare<[], { max: number | null }>('SELECT max(bucket_ms) AS max FROM buckets');
+    this.#minBucket = db.prepare<[], { min: number | null }>('SELECT min(bucket_ms) AS min FROM buckets');
   }
 
   /**
@@ -70,7 +77,7 @@ export class RollingWindows {
       if (this.#windows.size >= MAX_WINDOWS)
         this.#windows.delete(this.#windows.keys().next().value as number);
       w = { lowerMs, sums: new Map() };
-      this.#apply(w, lowerMs, Number.POSITIVE_INFINITY, 1);
+      this.#seed(w, lowerMs);
       this.#windows.set(span, w);
     } else if (lowerMs < w.lowerMs) {
       return undefined;
@@ -110,13 +117,30 @@ export class RollingWindows {
     for (const [id, s] of w.sums) if (s.rows === 0) w.sums.delete(id);
   }
 
+  /**
+   * Adds every committed row from `fromMs` on. Through the time index each row costs a lookup in the
+   * table; when the window reaches back over more than a quarter of the stored time span, reading the
+   * whole table in order is faster (several times, for a week of rows on disk).
+   */
+  #seed(w: RollingWindow, fromMs: number): void {
+    const oldest = this.#minBucket.get()?.min ?? fromMs;
+    const newest = this.#newestMs ?? fromMs;
+    if (newest - fromMs <= (newest - oldest) / 4) {
+      this.#apply(w, fromMs, Number.POSITIVE_INFINITY, 1);
+      return;
+    }
+    for (const b of this.#scanFrom.iterate(fromMs)) this.#add(w, 1, b);
+  }
+
   /** Adds (sign 1) or removes (sign −1) the committed bucket rows with start in [fromMs, toMs). */
   #apply(w: RollingWindow, fromMs: number, toMs: number, sign: 1 | -1): void {
-    for (const b of this.#between.iterate(fromMs, toMs)) {
-      const s = this.#sumsOf(w, b.series_id);
-      s.rows += sign;
-      add(s, sign, b.count, b.sum, b.counts === null ? null : float64FromBlob(b.counts));
-    }
+    for (const b of this.#between.iterate(fromMs, toMs)) this.#add(w, sign, b);
+  }
+
+  #add(w: RollingWindow, sign: 1 | -1, b: StoredBucket): void {
+    const s = this.#sumsOf(w, b.series_id);
+    s.rows += sign;
+    add(s, sign, b.count, b.sum, b.counts === null ? null : float64FromBlob(b.counts));
   }
 
   #sumsOf(w: RollingWindow, seriesId: number): WindowSums {
