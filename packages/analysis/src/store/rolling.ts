@@ -46,7 +46,8 @@ export class RollingWindows {
   /** the same by scanning the table: faster than the time index for most of it */
   readonly #scanFrom: Database.Statement<[number], StoredBucket>;
   readonly #maxBucket: Database.Statement<[], { max: number | null }>;
-  readonly #minBucket: Database.Statement<[], { min: number | null }>;
+  readonly #rowsFrom: Database.Statement<[number], { n: number }>;
+  readonly #rows: Database.Statement<[], { n: number }>;
   /** start of the newest bucket holding data, once known */
   #newestMs: number | undefined;
 
@@ -60,7 +61,10 @@ export class RollingWindows {
       'SELECT series_id, count, sum, counts FROM buckets NOT INDEXED WHERE bucket_ms >= ?',
     );
     this.#maxBucket = db.prepare<[], { max: number | null }>('SELECT max(bucket_ms) AS max FROM buckets');
-    this.#minBucket = db.prepare<[], { min: number | null }>('SELECT min(bucket_ms) AS min FROM buckets');
+    this.#rowsFrom = db.prepare<[number], { n: number }>(
+      'SELECT count(*) AS n FROM buckets WHERE bucket_ms >= ?',
+    );
+    this.#rows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM buckets');
   }
 
   /**
@@ -119,13 +123,12 @@ export class RollingWindows {
 
   /**
    * Adds every committed row from `fromMs` on. Through the time index each row costs a lookup in the
-   * table; when the window reaches back over more than a quarter of the stored time span, reading the
-   * whole table in order is faster (several times, for a week of rows on disk).
+   * table, several times what reading a row in table order costs; so beyond a twentieth of the rows
+   * (counted on the index alone) the whole table is read instead.
    */
   #seed(w: RollingWindow, fromMs: number): void {
-    const oldest = this.#minBucket.get()?.min ?? fromMs;
-    const newest = this.#newestMs ?? fromMs;
-    if (newest - fromMs <= (newest - oldest) / 4) {
+    const inRange = this.#rowsFrom.get(fromMs)?.n ?? 0;
+    if (inRange * 20 <= (this.#rows.get()?.n ?? 0)) {
       this.#apply(w, fromMs, Number.POSITIVE_INFINITY, 1);
       return;
     }
