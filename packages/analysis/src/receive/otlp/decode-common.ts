@@ -46,8 +46,13 @@ export function decodeKeyValue(r: WireReader, tag: number, into: Attributes): vo
 /** The attributes of points that have none (shared, like every interned set). */
 export const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
-/** Attribute sets by their encoded bytes; a few hundred thousand series' worth, then started afresh. */
+/**
+ * Attribute sets by their encoded bytes: up to 200 000 runs or 32 MiB of their bytes (whichever comes
+ * first; a sender of endless distinct sets cannot grow it further), then started afresh.
+ */
 const INTERNED_LIMIT = 200_000;
+const INTERNED_BYTES = 32 * 1024 * 1024;
+let internedBytes = 0;
 /** Runs longer than this are decoded without interning (rare, and long keys cost more than they save). */
 const INTERNED_MAX_BYTES = 1024;
 const interned = new Map<string, Attributes>();
@@ -72,8 +77,12 @@ export function internedAttributes(r: WireReader, tag: number): Attributes {
   decodeKeyValue(r, tag, attributes);
   if (key === undefined) return attributes;
   while (r.pos < end) decodeKeyValue(r, r.tag(), attributes);
-  if (interned.size >= INTERNED_LIMIT) interned.clear();
+  if (interned.size >= INTERNED_LIMIT || internedBytes + key.length > INTERNED_BYTES) {
+    interned.clear();
+    internedBytes = 0;
+  }
   interned.set(key, Object.freeze(attributes));
+  internedBytes += key.length;
   return attributes;
 }
 
