@@ -31,11 +31,12 @@ describe('ReferenceLaws.size', () => {
     expect(new ReferenceLaws(reference, { referenceN: 1000 }).size('psi', 1e6)).toBe(gridSize(1e6));
   });
 
-  it('is found again by reference array and options, and its answers are the thresholds at that size', () => {
+  it('is found again by reference values and options, and its answers are the thresholds at that size', () => {
     const laws = referenceLaws(reference);
     expect(referenceLaws(reference)).toBe(laws);
+    expect(referenceLaws([...reference])).toBe(laws); // rebuilt with the same values: same sizes used
     expect(referenceLaws(reference, { referenceN: 500 })).not.toBe(laws);
-    expect(referenceLaws([...reference])).not.toBe(laws);
+    expect(referenceLaws([2, ...reference.slice(1)])).not.toBe(laws);
     const fresh = new ReferenceLaws(reference, {});
     expect(laws.threshold('psi', 1000, 0.01)).toBe(fresh.threshold('psi', gridSize(1000), 0.01));
   });

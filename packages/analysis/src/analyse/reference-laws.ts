@@ -33,10 +33,13 @@ export class ReferenceLaws {
 
 /** By reference array (profiles keep theirs between cycles), then by the options. */
 const byReference = new WeakMap<ArrayLike<number>, Map<string, ReferenceLaws>>();
+/** By content, for references rebuilt every cycle with the same values (a pinned period). */
+const byContent = new Map<string, ReferenceLaws>();
+const CONTENT_KEPT = 1000;
 
 /**
- * The laws of a reference, made once per reference array and options and found again by identity; a
- * reference rebuilt every cycle (a reference window) gets new ones, which is right: its content changed.
+ * The laws of a reference, made once per reference and options: found by the array's identity, else by
+ * its values (then remembered for that array too), so the sizes recently used for it carry over.
  */
 export function referenceLaws(
   reference: ArrayLike<number>,
@@ -47,11 +50,16 @@ export function referenceLaws(
     byOptions = new Map();
     byReference.set(reference, byOptions);
   }
-  const key = `${options.referenceN ?? ''}|${options.edges ? Array.prototype.join.call(options.edges) : ''}`;
-  let laws = byOptions.get(key);
-  if (!laws) {
-    laws = new ReferenceLaws(reference, options);
-    byOptions.set(key, laws);
-  }
+  const optionsKey = `${options.referenceN ?? ''}|${options.edges ? Array.prototype.join.call(options.edges) : ''}`;
+  let laws = byOptions.get(optionsKey);
+  if (laws) return laws;
+  const contentKey = `${optionsKey}|${Array.prototype.join.call(reference)}`;
+  laws = byContent.get(contentKey);
+  if (laws)
+    byContent.delete(contentKey); // re-inserted below: recently used references stay
+  else laws = new ReferenceLaws(reference, options);
+  if (byContent.size >= CONTENT_KEPT) byContent.delete(byContent.keys().next().value as string);
+  byContent.set(contentKey, laws);
+  byOptions.set(optionsKey, laws);
   return laws;
 }

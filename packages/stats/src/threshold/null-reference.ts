@@ -14,7 +14,7 @@ import {
   thresholdWith,
 } from './null-threshold.js';
 
-/** Simulated answers kept per kind; windows of every size pass by over months, so memory is bounded. */
+/** Simulated thresholds kept; windows of every size pass by over months, so memory is bounded. */
 const KEPT = 512;
 
 function keep<V>(map: Map<string, V>, key: string, value: V): V {
@@ -27,7 +27,7 @@ function keep<V>(map: Map<string, V>, key: string, value: V): V {
  * The no-drift laws of one reference, for a caller that asks about the same reference again and again —
  * a monitor's cycle asks for every feature, window and method every few minutes. The reference and
  * options are copied, validated and hashed once; large windows then cost a few arithmetic operations,
- * and the simulated answers for small ones are kept (the last 512 of each kind). The answers are exactly
+ * and the simulated thresholds of small ones are kept (the last 512). The answers are exactly
  * those of {@link nullThreshold}, {@link nullPValueFor} and {@link nullIsAsymptotic} with the same
  * arguments (which also fill and use their caches).
  *
@@ -45,7 +45,6 @@ export class NullReference {
   /** methods already checked (name, and edges where needed) */
   readonly #checked = new Set<string>();
   readonly #thresholds = new Map<string, number>();
-  readonly #laws = new Map<string, (observed: number) => number>();
 
   constructor(referenceShares: ArrayLike<number>, options: NullThresholdOptions = {}) {
     const fn = 'new NullReference(referenceShares, options)';
@@ -95,13 +94,8 @@ export class NullReference {
   pValue(method: DistanceMethod, n: number, observed: number): number {
     const fn = 'NullReference.pValue(method, n, observed)';
     checkObserved(fn, observed);
+    // Not kept here: the simulated tables stay bounded by the shared cache they live in.
     const s = this.#setup(fn, method, n, 0.01, true);
-    if (s.asymptotic) return nullPValueLaw(fn, method, this.#shares, n, this.#options, s)(observed);
-    const key = `${method}|${n}`;
-    let law = this.#laws.get(key);
-    if (law === undefined) {
-      law = keep(this.#laws, key, nullPValueLaw(fn, method, this.#shares, n, this.#options, s));
-    }
-    return law(observed);
+    return nullPValueLaw(fn, method, this.#shares, n, this.#options, s)(observed);
   }
 }
