@@ -3,6 +3,8 @@ import { assertInteger, assertNumber } from '../internal/assert.js';
 import {
   checkObserved,
   decide,
+  effectiveSize,
+  holdsAt,
   type NullThresholdOptions,
   nullPValueLaw,
   type ReferenceFacts,
@@ -42,8 +44,9 @@ export class NullReference {
   readonly #facts: ReferenceFacts;
   readonly #resolved: ResolvedOptions;
   readonly #id: string;
-  /** methods already checked (name, and edges where needed) */
-  readonly #checked = new Set<string>();
+  /** methods already checked: with the edges their distance needs, and by name alone */
+  readonly #checked = new Set<DistanceMethod>();
+  readonly #named = new Set<DistanceMethod>();
   readonly #thresholds = new Map<string, number>();
 
   constructor(referenceShares: ArrayLike<number>, options: NullThresholdOptions = {}) {
@@ -59,14 +62,19 @@ export class NullReference {
     this.#id = sharesKey(this.#shares, this.#facts.total, this.#options.edges);
   }
 
-  #setup(fn: string, method: DistanceMethod, n: number, alpha: number, needsEdges: boolean): Setup {
-    const check = needsEdges ? method : `${method}|any edges`;
-    if (!this.#checked.has(check)) {
+  /** Refuses what the free functions refuse: unknown methods, missing edges where needed, bad n. */
+  #check(fn: string, method: DistanceMethod, n: number, needsEdges: boolean): void {
+    const checked = needsEdges ? this.#checked : this.#named;
+    if (!checked.has(method)) {
       const { edges } = this.#options;
       distanceByName(method, needsEdges ? edges : (edges ?? [0, 1]));
-      this.#checked.add(check);
+      checked.add(method);
     }
     assertInteger(fn, 'n', n, 1);
+  }
+
+  #setup(fn: string, method: DistanceMethod, n: number, alpha: number): Setup {
+    this.#check(fn, method, n, true);
     const s = decide(method, n, alpha, this.#facts, this.#resolved);
     s.id = this.#id;
     return s;
@@ -74,14 +82,15 @@ export class NullReference {
 
   /** {@link nullIsAsymptotic} for this reference. */
   isAsymptotic(method: DistanceMethod, n: number): boolean {
-    return this.#setup('NullReference.isAsymptotic(method, n)', method, n, 0.01, false).asymptotic;
+    this.#check('NullReference.isAsymptotic(method, n)', method, n, false);
+    return holdsAt(method, effectiveSize(n, this.#resolved.referenceN), this.#facts, this.#resolved);
   }
 
   /** {@link nullThreshold} for this reference. */
   threshold(method: DistanceMethod, n: number, alpha = 0.01): number {
     const fn = 'NullReference.threshold(method, n, alpha)';
     assertNumber(fn, 'alpha', alpha, { min: 0, max: 1, open: true });
-    const s = this.#setup(fn, method, n, alpha, true);
+    const s = this.#setup(fn, method, n, alpha);
     if (s.asymptotic) return thresholdWith(method, this.#shares, n, alpha, this.#options, s);
     const key = `${method}|${n}|${alpha}`;
     return (
@@ -95,7 +104,7 @@ export class NullReference {
     const fn = 'NullReference.pValue(method, n, observed)';
     checkObserved(fn, observed);
     // Not kept here: the simulated tables stay bounded by the shared cache they live in.
-    const s = this.#setup(fn, method, n, 0.01, true);
+    const s = this.#setup(fn, method, n, 0.01);
     return nullPValueLaw(fn, method, this.#shares, n, this.#options, s)(observed);
   }
 }

@@ -70,7 +70,8 @@ const LIMIT_DRAWS = 100_000;
 const thresholdCache = new Map<string, number>();
 const DISTRIBUTION_BYTES = 128 * 1024 * 1024;
 const distributionCache = new ByteBoundedCache<Float64Array>(DISTRIBUTION_BYTES);
-const chiCache = new Map<string, number>();
+/** χ² critical values by α, then degrees of freedom (number keys: asked for every large window) */
+const chiCache = new Map<number, Map<number, number>>();
 
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
@@ -204,20 +205,43 @@ export function decide(
   facts: ReferenceFacts,
   o: ResolvedOptions,
 ): Setup {
-  const { referenceN, simulations, approximation } = o;
-  const { total, positive, smallest, inverses } = facts;
-  const nEff = referenceN === Number.POSITIVE_INFINITY ? n : (n * referenceN) / (n + referenceN);
-  const holds =
-    nEff * smallest >= o.minExpectedCount &&
-    (QUADRATIC[method] === undefined || (positive - 1) * nEff >= QUADRATIC_MIN_HARMONIC_COUNT * inverses);
-  // One bin with mass: every window is at distance 0, which the (cheap) simulation gets exactly.
-  const asymptotic = positive >= 2 && approximation !== 'never' && (approximation === 'always' || holds);
+  const { referenceN, simulations } = o;
+  const nEff = effectiveSize(n, referenceN);
+  const asymptotic = holdsAt(method, nEff, facts, o);
   const draws = Number.isNaN(simulations)
     ? asymptotic
       ? LIMIT_DRAWS
       : defaultSimulations(alpha)
     : simulations;
-  return { total, nEff, positive, asymptotic, simulations: draws, seed: o.seed, referenceN };
+  return {
+    total: facts.total,
+    nEff,
+    positive: facts.positive,
+    asymptotic,
+    simulations: draws,
+    seed: o.seed,
+    referenceN,
+  };
+}
+
+/** n·m / (n + m) for a reference sample of m, n for an exact reference. @internal */
+export function effectiveSize(n: number, referenceN: number): number {
+  return referenceN === Number.POSITIVE_INFINITY ? n : (n * referenceN) / (n + referenceN);
+}
+
+/** Whether the large-sample law applies at effective size `nEff` (no allocation: asked per window). @internal */
+export function holdsAt(
+  method: DistanceMethod,
+  nEff: number,
+  facts: ReferenceFacts,
+  o: ResolvedOptions,
+): boolean {
+  const { positive, smallest, inverses } = facts;
+  const holds =
+    nEff * smallest >= o.minExpectedCount &&
+    (QUADRATIC[method] === undefined || (positive - 1) * nEff >= QUADRATIC_MIN_HARMONIC_COUNT * inverses);
+  // One bin with mass: every window is at distance 0, which the (cheap) simulation gets exactly.
+  return positive >= 2 && o.approximation !== 'never' && (o.approximation === 'always' || holds);
 }
 
 function setup(
@@ -248,10 +272,19 @@ function defaultSimulations(alpha: number): number {
 
 /** χ²(dof) upper α point, cached (few distinct pairs). */
 function chiSquaredCritical(alpha: number, dof: number): number {
-  const key = `${alpha}|${dof}`;
-  const hit = chiCache.get(key);
-  if (hit !== undefined) return hit;
-  return remember(chiCache, key, chiSquaredInverseSurvival(alpha, dof), 10_000);
+  let byDof = chiCache.get(alpha);
+  if (byDof === undefined) {
+    if (chiCache.size >= 100) chiCache.clear();
+    byDof = new Map();
+    chiCache.set(alpha, byDof);
+  }
+  let critical = byDof.get(dof);
+  if (critical === undefined) {
+    critical = chiSquaredInverseSurvival(alpha, dof);
+    if (byDof.size >= 10_000) byDof.clear();
+    byDof.set(dof, critical);
+  }
+  return critical;
 }
 
 /** Validates the edges for `wassersteinBinned` (length and order) by computing one distance. */
