@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DISTANCE_METHODS,
   type DistanceMethod,
+  distanceByName,
   NullReference,
   nullIsAsymptotic,
   nullPValueFor,
@@ -45,6 +47,21 @@ describe('NullReference', () => {
     expect(nulls.threshold('wassersteinBinned', 50, 0.05)).toBe(
       nullThreshold('wassersteinBinned', [1, 2, 3], 50, 0.05, { edges: [0, 1, 2, 3], simulations: 1000 }),
     );
+  });
+
+  it('computes every distance to a window exactly as distanceByName does', () => {
+    const nulls = new NullReference(skewed, { edges });
+    for (const counts of [
+      [3, 0, 9, 1, 0, 40],
+      [30, 1, 12, 0, 7, 50],
+      [0, 0, 0, 5, 0, 0],
+    ]) {
+      expect(nulls.distances(DISTANCE_METHODS, counts)).toEqual(
+        DISTANCE_METHODS.map((m) => distanceByName(m, edges)(skewed, counts)),
+      );
+    }
+    expect(() => nulls.distances(['d1'], [1, 2])).toThrow(/same number of bins, got 6 and 2/);
+    expect(() => nulls.distances(['d1'], [1, 2, 3, 4, 5, -1])).toThrow(/counts\[5\]/);
   });
 
   it('refuses a bad reference at once and a bad observed distance when asked', () => {

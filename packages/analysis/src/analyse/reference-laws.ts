@@ -22,6 +22,11 @@ export class ReferenceLaws {
     return stickyGridSize(this.#sizes, n);
   }
 
+  /** The distances between the reference and a window's counts, one per method. */
+  distances(methods: readonly DistanceMethod[], counts: ArrayLike<number>): number[] {
+    return this.#nulls.distances(methods, counts);
+  }
+
   threshold(method: DistanceMethod, n: number, alpha: number): number {
     return this.#nulls.threshold(method, this.size(method, n), alpha);
   }

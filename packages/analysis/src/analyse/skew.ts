@@ -2,7 +2,6 @@ import {
   benjaminiHochberg,
   chiSquaredSurvival,
   type DistanceMethod,
-  distanceByName,
   OTHER_CATEGORY,
   type Profile,
   wilson,
@@ -79,8 +78,9 @@ export function trainingServingSkew(
       const n = total(counts);
       if (n === 0) continue;
       const laws = referenceLaws(expected.shares);
-      const measures = NUMERIC_METHODS.map((method) =>
-        measure(method, laws, expected.shares, counts, n, alpha),
+      const values = laws.distances(NUMERIC_METHODS, counts);
+      const measures = NUMERIC_METHODS.map((method, i) =>
+        measure(method, laws, values[i] as number, n, alpha),
       );
       const last = counts.length - 1;
       results.push({
@@ -98,7 +98,7 @@ export function trainingServingSkew(
       const current = categories.map((c) => window.categoryCounts?.[c] ?? 0);
       const n = total(current);
       if (n === 0) continue;
-      const linf = measure('lInfinity', laws, reference, current, n, alpha);
+      const linf = measure('lInfinity', laws, laws.distances(['lInfinity'], current)[0] as number, n, alpha);
       results.push({
         feature,
         type: 'categorical',
@@ -124,12 +124,10 @@ export function trainingServingSkew(
 function measure(
   method: DistanceMethod,
   laws: ReferenceLaws,
-  reference: ArrayLike<number>,
-  current: ArrayLike<number>,
+  value: number,
   n: number,
   alpha: number,
 ): SkewMeasure {
-  const value = distanceByName(method)(reference, current);
   const threshold = laws.threshold(method, n, alpha);
   return { method, value, threshold, alert: value > threshold };
 }

@@ -1,5 +1,6 @@
 import { type DistanceMethod, distanceByName } from '../distances/by-name.js';
-import { assertInteger, assertNumber } from '../internal/assert.js';
+import { TrustedShares } from '../distances/shares.js';
+import { assertCounts, assertInteger, assertNumber, assertSameLength } from '../internal/assert.js';
 import {
   checkObserved,
   decide,
@@ -48,6 +49,9 @@ export class NullReference {
   readonly #checked = new Set<DistanceMethod>();
   readonly #named = new Set<DistanceMethod>();
   readonly #thresholds = new Map<string, number>();
+  /** the reference as shares the distances trust */
+  readonly #trusted: TrustedShares;
+  readonly #distances = new Map<DistanceMethod, (p: ArrayLike<number>, q: ArrayLike<number>) => number>();
 
   constructor(referenceShares: ArrayLike<number>, options: NullThresholdOptions = {}) {
     const fn = 'new NullReference(referenceShares, options)';
@@ -59,6 +63,8 @@ export class NullReference {
       ...(options.edges === undefined ? {} : { edges: Float64Array.from(options.edges) }),
     };
     this.#resolved = resolveOptions(fn, this.#options);
+    const total = this.#facts.total;
+    this.#trusted = TrustedShares.from(this.#shares, (v) => v / total);
     this.#id = sharesKey(this.#shares, this.#facts.total, this.#options.edges);
   }
 
@@ -78,6 +84,27 @@ export class NullReference {
     const s = decide(method, n, alpha, this.#facts, this.#resolved);
     s.id = this.#id;
     return s;
+  }
+
+  /**
+   * The distances between this reference and a window's counts (same bins) for several methods, the
+   * counts validated and turned into shares once: equal to `distanceByName(method, edges)(reference,
+   * counts)` for each method.
+   */
+  distances(methods: readonly DistanceMethod[], counts: ArrayLike<number>): number[] {
+    const fn = 'NullReference.distances(methods, counts)';
+    const total = assertCounts(fn, 'counts', counts);
+    assertSameLength(fn, ['the reference', this.#shares], ['counts', counts]);
+    const current = new TrustedShares(counts.length);
+    for (let i = 0; i < counts.length; i++) current[i] = (counts[i] as number) / total;
+    return methods.map((method) => {
+      let distance = this.#distances.get(method);
+      if (distance === undefined) {
+        distance = distanceByName(method, this.#options.edges);
+        this.#distances.set(method, distance);
+      }
+      return distance(this.#trusted, current);
+    });
   }
 
   /** {@link nullIsAsymptotic} for this reference. */
