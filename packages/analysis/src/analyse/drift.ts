@@ -1,5 +1,5 @@
 import { chiSquaredSurvival, type DistanceMethod, distanceByName } from '@modelpulse/stats';
-import { referenceLaws } from './reference-laws.js';
+import { type ReferenceLaws, referenceLaws } from './reference-laws.js';
 
 /** Distances the response-drift analysis can compute, plus the chi-squared test. */
 export type DriftMethod = DistanceMethod | 'chiSquared';
@@ -55,12 +55,14 @@ export function responseDrift(
   const n = sum(input.current);
   const edges = finiteEdges(input.bounds);
   const options = { edges, ...(input.referenceN === undefined ? {} : { referenceN: input.referenceN }) };
+  let laws: ReferenceLaws | undefined; // looked up once per window, on the first calibrated method
   return methods.map((method) => {
     if (method === 'chiSquared') return chiSquaredDrift(input, n, level);
     const value = distanceByName(method, edges)(input.reference, input.current);
     if ('threshold' in level)
       return { method, value, threshold: level.threshold, alert: value > level.threshold };
-    const threshold = referenceLaws(input.reference, options).threshold(method, n, level.alpha);
+    laws ??= referenceLaws(input.reference, options);
+    const threshold = laws.threshold(method, n, level.alpha);
     return { method, value, threshold, alert: value > threshold };
   });
 }

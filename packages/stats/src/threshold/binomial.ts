@@ -65,13 +65,15 @@ export function sampleBinomial(n: number, p: number, random: Random, start?: Flo
 
 /**
  * One multinomial draw of n items over `shares` (which sum to 1), as a chain of conditional binomials.
- * Writes the counts into `out` and returns it. For many draws use {@link MultinomialSampler} (same draws).
+ * Writes the counts into `out` and returns it. `starts` (per bin, kept by {@link MultinomialSampler})
+ * caches each bin's binomial starting pmf across draws of the same n and shares; the draws are the same.
  */
 export function sampleMultinomial(
   n: number,
   shares: ArrayLike<number>,
   random: Random,
   out: Float64Array,
+  starts?: (Float64Array | undefined)[],
 ): Float64Array {
   let last = shares.length - 1;
   while (last > 0 && !((shares[last] as number) > 0)) last--;
@@ -81,7 +83,13 @@ export function sampleMultinomial(
     const share = shares[i] as number;
     let k = 0;
     if (i === last) k = left;
-    else if (i < last && left > 0 && share > 0) k = sampleBinomial(left, Math.min(1, share / mass), random);
+    else if (i < last && left > 0 && share > 0) {
+      let start: Float64Array | undefined;
+      if (starts !== undefined) {
+        start = starts[i] ??= new Float64Array(n + 1).fill(Number.NaN);
+      }
+      k = sampleBinomial(left, Math.min(1, share / mass), random, start);
+    }
     out[i] = k;
     left -= k;
     mass -= share;
@@ -96,38 +104,16 @@ export function sampleMultinomial(
  * instead of once per draw (three log-gamma calls each).
  */
 export class MultinomialSampler {
-  readonly #shares: ArrayLike<number>;
   readonly #starts: (Float64Array | undefined)[];
-  readonly #n: number;
 
-  constructor(n: number, shares: ArrayLike<number>) {
-    this.#n = n;
-    this.#shares = shares;
+  constructor(
+    readonly n: number,
+    readonly shares: ArrayLike<number>,
+  ) {
     this.#starts = new Array(shares.length).fill(undefined);
   }
 
   sample(random: Random, out: Float64Array): Float64Array {
-    const shares = this.#shares;
-    let last = shares.length - 1;
-    while (last > 0 && !((shares[last] as number) > 0)) last--;
-    let left = this.#n;
-    let mass = 1;
-    for (let i = 0; i < shares.length; i++) {
-      const share = shares[i] as number;
-      let k = 0;
-      if (i === last) k = left;
-      else if (i < last && left > 0 && share > 0) {
-        let start = this.#starts[i];
-        if (start === undefined) {
-          start = new Float64Array(this.#n + 1).fill(Number.NaN);
-          this.#starts[i] = start;
-        }
-        k = sampleBinomial(left, Math.min(1, share / mass), random, start);
-      }
-      out[i] = k;
-      left -= k;
-      mass -= share;
-    }
-    return out;
+    return sampleMultinomial(this.n, this.shares, random, out, this.#starts);
   }
 }

@@ -7,7 +7,7 @@ import {
   effectiveSize,
   holdsAt,
   type NullThresholdOptions,
-  nullPValueLaw,
+  pValueWith,
   type ReferenceFacts,
   type ResolvedOptions,
   referenceFacts,
@@ -132,6 +132,6 @@ export class NullReference {
     checkObserved(fn, observed);
     // Not kept here: the simulated tables stay bounded by the shared cache they live in.
     const s = this.#setup(fn, method, n, 0.01);
-    return nullPValueLaw(fn, method, this.#shares, n, this.#options, s)(observed);
+    return pValueWith(fn, method, this.#shares, n, observed, this.#options, s);
   }
 }

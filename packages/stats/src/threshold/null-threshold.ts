@@ -92,8 +92,7 @@ function mix(v: number): void {
   h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
 }
 
-/** 64-bit hash of the normalised shares and the edges, as a short string. */
-/** @internal */
+/** 64-bit hash of the normalised shares and the edges, as a short string. @internal */
 export function sharesKey(
   values: ArrayLike<number>,
   total: number,
@@ -586,7 +585,7 @@ export function nullPValueFor(
 ): number {
   const fn = 'nullPValueFor(method, referenceShares, n, observed)';
   checkObserved(fn, observed);
-  return nullPValueLaw(fn, method, referenceShares, n, options)(observed);
+  return pValueWith(fn, method, referenceShares, n, observed, options);
 }
 
 /** @internal */
@@ -597,18 +596,18 @@ export function checkObserved(fn: string, observed: number): void {
 }
 
 /**
- * What {@link nullPValueFor} evaluates for one method, reference and n, ready for any observed distance
- * (≥ 0, checked by the caller).
+ * {@link nullPValueFor} once `observed` is checked (≥ 0), with the inputs validated and decided in `s`.
  * @internal
  */
-export function nullPValueLaw(
+export function pValueWith(
   fn: string,
   method: DistanceMethod,
   referenceShares: ArrayLike<number>,
   n: number,
+  observed: number,
   options: NullThresholdOptions,
   s: Setup = setup(fn, method, referenceShares, n, 0.01, options),
-): (observed: number) => number {
+): number {
   if (!s.asymptotic) {
     const { total, referenceN, seed } = s;
     const key = `p|${method}|${n}|${referenceN}|${s.simulations}|${seed}|${idOf(s, referenceShares, options.edges)}`;
@@ -628,22 +627,16 @@ export function nullPValueLaw(
         );
       table = remember(pValueTables, key, pValueTable(sorted), P_VALUE_TABLES);
     }
-    const t = table;
-    return (observed) => tablePValue(observed, t);
+    return tablePValue(observed, table);
   }
   const quadratic = QUADRATIC[method];
   if (quadratic) {
-    const scale = quadratic.scale * s.nEff;
-    const dof = s.positive - 1;
-    return (observed) => {
-      if (observed === Number.POSITIVE_INFINITY) return 0;
-      return chiSquaredSurvival(scale * (quadratic.power === 2 ? observed * observed : observed), dof);
-    };
+    if (observed === Number.POSITIVE_INFINITY) return 0;
+    const statistic = quadratic.scale * s.nEff * (quadratic.power === 2 ? observed * observed : observed);
+    return chiSquaredSurvival(statistic, s.positive - 1);
   }
   if (!isLinear(method)) throw new RangeError(`${fn}: no large-sample law for ${method}.`);
-  const law = linearLaw(method, referenceShares, s, options.edges);
-  const root = Math.sqrt(s.nEff);
-  return (observed) => nullPValue(observed * root, law);
+  return nullPValue(observed * Math.sqrt(s.nEff), linearLaw(method, referenceShares, s, options.edges));
 }
 
 /**
