@@ -8,7 +8,8 @@
  * store. Not a test: nothing fails on timing.
  *
  *   npx -y pnpm@12.4.2 --filter @modelpulse/analysis bench:cycle   (BENCH_MODELS, BENCH_FEATURES,
- *   BENCH_EXPORT_MINUTES, BENCH_RECENT_MINUTES, BENCH_REPEATS, BENCH_PROFILE=file.cpuprofile to tune)
+ *   BENCH_EXPORT_MINUTES, BENCH_RECENT_MINUTES, BENCH_REPEATS, BENCH_PROFILE=file.cpuprofile and
+ *   BENCH_PROFILE_FROM to tune)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -267,21 +268,25 @@ function timed(now: number): { ms: number; readMs: number; reports: number } {
 
 const cold = timed(NOW);
 const steady: { ms: number; readMs: number; reports: number }[] = [];
-// BENCH_PROFILE=file.cpuprofile: a CPU profile of the steady cycles (open it in Chrome DevTools).
+// BENCH_PROFILE=file.cpuprofile: a CPU profile of the steady cycles (open it in Chrome DevTools), from
+// cycle BENCH_PROFILE_FROM on (default 1; a later start shows the cycles once thresholds have settled).
 const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
-if (profiler) {
-  profiler.connect();
-  await profiler.post('Profiler.enable');
-  await profiler.post('Profiler.start');
-}
+const PROFILE_FROM = Number(process.env.BENCH_PROFILE_FROM ?? 1);
+if (profiler) profiler.connect();
 for (let r = 1; r <= REPEATS; r++) {
+  if (profiler && r === PROFILE_FROM) {
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const t = NOW + r * MIN;
   for (let m = 0; m < MODELS; m++) store.ingestMetrics(exportOf(m, profiles[m] as Profile, t, 1, random), t);
   steady.push(timed(t));
 }
 if (profiler) {
-  const { profile } = await profiler.post('Profiler.stop');
-  writeFileSync(process.env.BENCH_PROFILE as string, JSON.stringify(profile));
+  if (PROFILE_FROM <= REPEATS) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(process.env.BENCH_PROFILE as string, JSON.stringify(profile));
+  }
   profiler.disconnect();
 }
 store.close();
