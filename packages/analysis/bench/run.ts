@@ -3,7 +3,8 @@
  * path (HTTP server → Hono app → decode → store: logged, acknowledged and checkpointed), beside decoding
  * alone, on the same captured exporter bodies in the same run. Not a test: nothing fails on timing.
  *
- *   npx -y pnpm@12.4.2 --filter @modelpulse/analysis bench   (BENCH_REPEATS, BENCH_EXPORTS to tune)
+ *   npx -y pnpm@12.4.2 --filter @modelpulse/analysis bench   (BENCH_REPEATS, BENCH_WARMUP, BENCH_EXPORTS
+ *   to tune)
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { decodeMetricsRequest } from '../src/receive/otlp/index.js';
 import { Store, type StoreOptions } from '../src/store/index.js';
 
 const repeats = Number(process.env.BENCH_REPEATS ?? 5);
+const warmup = Number(process.env.BENCH_WARMUP ?? 3);
 const exports = Number(process.env.BENCH_EXPORTS ?? 40);
 const SERIES = 1000; // histogram data points per export: 50 features × 20 categories of attributes
 const bounds = Array.from({ length: 21 }, (_, k) => k / 20);
@@ -84,12 +86,15 @@ type Format = 'protobuf' | 'json';
 async function measure(format: Format, bodies: Buffer[]) {
   const decodeMs: number[] = [];
   const pathMs: Record<keyof typeof PATHS, number[]> = { app: [], appEveryExport: [], http: [] };
-  for (let r = 0; r < repeats; r++) {
+  // The first rounds are not timed: they run while the JIT is still compiling the receive path, which a
+  // server ingesting around the clock leaves behind after its first minutes.
+  for (let r = -warmup; r < repeats; r++) {
     const start = performance.now();
     for (const body of bodies) decodeMetricsRequest(body, format);
-    decodeMs.push(performance.now() - start);
+    if (r >= 0) decodeMs.push(performance.now() - start);
     for (const [name, run] of Object.entries(PATHS)) {
-      pathMs[name as keyof typeof PATHS].push(await run(format, bodies));
+      const ms = await run(format, bodies);
+      if (r >= 0) pathMs[name as keyof typeof PATHS].push(ms);
     }
   }
   const points = bodies.length * SERIES;
@@ -177,7 +182,7 @@ const results = [
 ];
 writeFileSync(
   join(import.meta.dirname, 'results', 'latest.json'),
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, repeats, exports, pointsPerExport: SERIES, results }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, repeats, warmup, exports, pointsPerExport: SERIES, results }, null, 2)}\n`,
 );
 const f = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(

@@ -1,11 +1,13 @@
 import { type DistanceMethod, distanceByName } from '../distances/by-name.js';
 import { TrustedShares } from '../distances/shares.js';
 import { assertCounts, assertInteger, assertNumber, assertSameLength } from '../internal/assert.js';
+import { type LinearMethod, QUADRATIC } from './limit-law.js';
 import {
   checkObserved,
   decide,
   effectiveSize,
   holdsAt,
+  linearQuantile,
   type NullThresholdOptions,
   pValueWith,
   type ReferenceFacts,
@@ -49,8 +51,11 @@ export class NullReference {
   readonly #checked = new Set<DistanceMethod>();
   readonly #named = new Set<DistanceMethod>();
   readonly #thresholds = new Map<string, number>();
+  /** large-sample quantiles of √n·D for the linear distances, by method and α (asked for every window) */
+  readonly #linear = new Map<DistanceMethod, Map<number, number>>();
   /** the reference as shares the distances trust */
   readonly #trusted: TrustedShares;
+  #current: TrustedShares | undefined;
   readonly #distances = new Map<DistanceMethod, (p: ArrayLike<number>, q: ArrayLike<number>) => number>();
 
   constructor(referenceShares: ArrayLike<number>, options: NullThresholdOptions = {}) {
@@ -95,7 +100,9 @@ export class NullReference {
     const fn = 'NullReference.distances(methods, counts)';
     const total = assertCounts(fn, 'counts', counts);
     assertSameLength(fn, ['the reference', this.#shares], ['counts', counts]);
-    const current = new TrustedShares(counts.length);
+    // One scratch array per reference: the distances below are done with it before this returns.
+    this.#current ??= new TrustedShares(counts.length);
+    const current = this.#current;
     for (let i = 0; i < counts.length; i++) current[i] = (counts[i] as number) / total;
     return methods.map((method) => {
       let distance = this.#distances.get(method);
@@ -118,7 +125,22 @@ export class NullReference {
     const fn = 'NullReference.threshold(method, n, alpha)';
     assertNumber(fn, 'alpha', alpha, { min: 0, max: 1, open: true });
     const s = this.#setup(fn, method, n, alpha);
-    if (s.asymptotic) return thresholdWith(method, this.#shares, n, alpha, this.#options, s);
+    if (s.asymptotic) {
+      if (QUADRATIC[method]) return thresholdWith(method, this.#shares, n, alpha, this.#options, s);
+      let byAlpha = this.#linear.get(method);
+      if (byAlpha === undefined) {
+        byAlpha = new Map();
+        this.#linear.set(method, byAlpha);
+      }
+      let quantile = byAlpha.get(alpha);
+      if (quantile === undefined) {
+        if (byAlpha.size >= KEPT) byAlpha.clear();
+        quantile = linearQuantile(method as LinearMethod, this.#shares, alpha, this.#options, s);
+        byAlpha.set(alpha, quantile);
+      }
+      // As thresholdWith divides it.
+      return quantile / Math.sqrt(s.nEff);
+    }
     const key = `${method}|${n}|${alpha}`;
     return (
       this.#thresholds.get(key) ??

@@ -369,17 +369,7 @@ export function thresholdWith(
       const x = chiSquaredCritical(alpha, s.positive - 1) / (quadratic.scale * s.nEff);
       return quadratic.power === 2 ? Math.sqrt(x) : x;
     }
-    // Linear family: √n_eff·D has a law that does not depend on n; cache its quantile.
-    const key = `q|${method}|${alpha}|${s.simulations}|${s.seed}|${idOf(s, referenceShares, options.edges)}`;
-    let quantile = recall(thresholdCache, key);
-    if (quantile === undefined) {
-      checkEdges(method, referenceShares, options.edges);
-      const shares = Float64Array.from(referenceShares, (v) => v / s.total);
-      const law = linearLimitSample(method as LinearMethod, shares, s.simulations, s.seed, options.edges);
-      const value = selectRank(law, upperRank(law.length, alpha));
-      quantile = remember(thresholdCache, key, value, THRESHOLD_CACHE_LIMIT);
-    }
-    return quantile / Math.sqrt(s.nEff);
+    return linearQuantile(method as LinearMethod, referenceShares, alpha, options, s) / Math.sqrt(s.nEff);
   }
   const key = `s|${method}|${alpha}|${s.simulations}|${s.seed}|${s.referenceN}|${n}|${idOf(s, referenceShares, options.edges)}`;
   const known = recall(thresholdCache, key);
@@ -387,6 +377,29 @@ export function thresholdWith(
   const sorted = nullDistribution(method, referenceShares, n, { ...options, simulations: s.simulations });
   const value = sorted[upperRank(sorted.length, alpha)] as number;
   return remember(thresholdCache, key, value, THRESHOLD_CACHE_LIMIT);
+}
+
+/**
+ * The (1 − α) quantile of √n_eff·D for a linear distance in the large-sample law, which does not depend
+ * on n (the threshold is it over √n_eff), cached. @internal
+ */
+export function linearQuantile(
+  method: LinearMethod,
+  referenceShares: ArrayLike<number>,
+  alpha: number,
+  options: NullThresholdOptions,
+  s: Setup,
+): number {
+  const key = `q|${method}|${alpha}|${s.simulations}|${s.seed}|${idOf(s, referenceShares, options.edges)}`;
+  let quantile = recall(thresholdCache, key);
+  if (quantile === undefined) {
+    checkEdges(method, referenceShares, options.edges);
+    const shares = Float64Array.from(referenceShares, (v) => v / s.total);
+    const law = linearLimitSample(method, shares, s.simulations, s.seed, options.edges);
+    const value = selectRank(law, upperRank(law.length, alpha));
+    quantile = remember(thresholdCache, key, value, THRESHOLD_CACHE_LIMIT);
+  }
+  return quantile;
 }
 
 /**
