@@ -91,7 +91,10 @@ function sharedLaw(shares: ArrayLike<number>, options: NullThresholdOptions): Nu
 }
 
 function keyOfOptions(options: NullThresholdOptions): string {
-  return `${options.referenceN ?? ''}|${options.edges ? Array.prototype.join.call(options.edges) : ''}`;
+  const { referenceN, edges } = options;
+  // Skew asks with no options for every feature window: no string to build.
+  if (referenceN === undefined && edges === undefined) return '|';
+  return `${referenceN ?? ''}|${edges ? Array.prototype.join.call(edges) : ''}`;
 }
 
 /** By reference array (profiles keep theirs between cycles), then by the options. */
