@@ -112,8 +112,43 @@ describe('Store.open', () => {
     open({ path }).close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     db.close();
+  });
+
+  it('moves the buckets of a version 1 file into time order, losing nothing', () => {
+    const path = join(dir, 'v1.db');
+    const store = open({ path });
+    store.ingestMetrics(request([histogram([hp(T0, T0 + 10_000, [1, 2, 3])])]), T0);
+    store.ingestMetrics(request([histogram([hp(T0, T0 + 5 * MIN, [4, 2, 9])])]), T0 + 5 * MIN);
+    const before = store.histograms(scoreQuery);
+    store.close();
+    // Version 1 kept buckets in series order with a time index.
+    const db = new Database(path);
+    db.exec(`
+      CREATE TABLE v1 (series_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, count REAL NOT NULL,
+        sum REAL NOT NULL, counts BLOB, PRIMARY KEY (series_id, bucket_ms)) STRICT, WITHOUT ROWID;
+      INSERT INTO v1 SELECT series_id, bucket_ms, count, sum, counts FROM buckets;
+      DROP TABLE buckets;
+      ALTER TABLE v1 RENAME TO buckets;
+      CREATE INDEX buckets_by_time ON buckets (bucket_ms);
+      PRAGMA user_version = 1;`);
+    const rows = (db.prepare('SELECT count(*) AS n FROM buckets').get() as { n: number }).n;
+    expect(rows).toBe(2);
+    db.close();
+
+    const reopened = open({ path });
+    expect(reopened.histograms(scoreQuery)).toEqual(before);
+    reopened.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    const key = check.pragma("index_list('buckets')") as { name: string; origin: string }[];
+    const primary = key.find((i) => i.origin === 'pk')?.name as string;
+    const columns = check.pragma(`index_info('${primary}')`) as { name: string }[];
+    expect(columns.map((c) => c.name)).toEqual(['bucket_ms', 'series_id']);
+    expect(key.map((i) => i.name)).toContain('buckets_by_series');
+    expect((check.prepare('SELECT count(*) AS n FROM buckets').get() as { n: number }).n).toBe(rows);
+    check.close();
   });
 
   it('refuses a file from a newer schema', () => {

@@ -42,12 +42,9 @@ export class RollingWindows {
   readonly #windows = new Map<number, RollingWindow>();
   readonly #bucketMs: number;
   readonly #catalog: SeriesCatalog;
+  /** rows are stored in time order: a time range is one contiguous read */
   readonly #between: Database.Statement<[number, number], StoredBucket>;
-  /** the same by scanning the table: faster than the time index for most of it */
-  readonly #scanFrom: Database.Statement<[number], StoredBucket>;
   readonly #maxBucket: Database.Statement<[], { max: number | null }>;
-  readonly #rowsFrom: Database.Statement<[number], { n: number }>;
-  readonly #rows: Database.Statement<[], { n: number }>;
   /** start of the newest bucket holding data, once known */
   #newestMs: number | undefined;
 
@@ -57,14 +54,7 @@ export class RollingWindows {
     this.#between = db.prepare<[number, number], StoredBucket>(
       'SELECT series_id, count, sum, counts FROM buckets WHERE bucket_ms >= ? AND bucket_ms < ?',
     );
-    this.#scanFrom = db.prepare<[number], StoredBucket>(
-      'SELECT series_id, count, sum, counts FROM buckets NOT INDEXED WHERE bucket_ms >= ?',
-    );
     this.#maxBucket = db.prepare<[], { max: number | null }>('SELECT max(bucket_ms) AS max FROM buckets');
-    this.#rowsFrom = db.prepare<[number], { n: number }>(
-      'SELECT count(*) AS n FROM buckets WHERE bucket_ms >= ?',
-    );
-    this.#rows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM buckets');
   }
 
   /**
@@ -81,7 +71,7 @@ export class RollingWindows {
       if (this.#windows.size >= MAX_WINDOWS)
         this.#windows.delete(this.#windows.keys().next().value as number);
       w = { lowerMs, sums: new Map() };
-      this.#seed(w, lowerMs);
+      this.#apply(w, lowerMs, Number.POSITIVE_INFINITY, 1); // seeded from the committed rows
       this.#windows.set(span, w);
     } else if (lowerMs < w.lowerMs) {
       return undefined;
@@ -119,20 +109,6 @@ export class RollingWindows {
     this.#apply(w, w.lowerMs, lowerMs, -1);
     w.lowerMs = lowerMs;
     for (const [id, s] of w.sums) if (s.rows === 0) w.sums.delete(id);
-  }
-
-  /**
-   * Adds every committed row from `fromMs` on. Through the time index each row costs a lookup in the
-   * table, several times what reading a row in table order costs; so beyond a twentieth of the rows
-   * (counted on the index alone) the whole table is read instead.
-   */
-  #seed(w: RollingWindow, fromMs: number): void {
-    const inRange = this.#rowsFrom.get(fromMs)?.n ?? 0;
-    if (inRange * 20 <= (this.#rows.get()?.n ?? 0)) {
-      this.#apply(w, fromMs, Number.POSITIVE_INFINITY, 1);
-      return;
-    }
-    for (const b of this.#scanFrom.iterate(fromMs)) this.#add(w, 1, b);
   }
 
   /** Adds (sign 1) or removes (sign −1) the committed bucket rows with start in [fromMs, toMs). */

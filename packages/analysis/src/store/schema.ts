@@ -6,7 +6,8 @@ import type Database from 'better-sqlite3';
  *
  * - `meta`: settings fixed for the life of the file (`bucket_ms`).
  * - `series`: one row per series key (see series-key.ts) with its parts, for queries.
- * - `buckets`: the summed deltas per (series, time bucket); histogram bucket counts as a packed float64 BLOB.
+ * - `buckets`: the summed deltas per (time bucket, series), in time order; histogram bucket counts as a
+ *   packed float64 BLOB.
  * - `cumulative`: the last applied point per (series, start time) of cumulative streams.
  * - `delta_applied`: (series, start, time) of every applied delta point, to drop retried exports.
  * - `instances`: liveness per model / version / instance, for `models()`.
@@ -102,6 +103,24 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (model, version, time_bucket_ms, score_bucket, trace_id, span_id)
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX exemplars_by_time ON exemplars (time_bucket_ms);
+  `,
+  // 2: buckets stored in time order. Rolling windows read the minute that leaves them every cycle, and
+  // checkpoints write the current minute: both touch a few neighbouring pages instead of one page per
+  // series. Reading one series over time goes through the new index.
+  `
+  CREATE TABLE buckets_in_time_order (
+    series_id INTEGER NOT NULL,
+    bucket_ms INTEGER NOT NULL,
+    count REAL NOT NULL,
+    sum REAL NOT NULL,
+    counts BLOB,
+    PRIMARY KEY (bucket_ms, series_id)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO buckets_in_time_order (series_id, bucket_ms, count, sum, counts)
+    SELECT series_id, bucket_ms, count, sum, counts FROM buckets ORDER BY bucket_ms, series_id;
+  DROP TABLE buckets;
+  ALTER TABLE buckets_in_time_order RENAME TO buckets;
+  CREATE INDEX buckets_by_series ON buckets (series_id, bucket_ms);
   `,
 ];
 

@@ -29,7 +29,7 @@ export function prepareStatements(db: Database.Database) {
       db,
       'INSERT INTO buckets (series_id, bucket_ms, count, sum, counts)',
       5,
-      `ON CONFLICT (series_id, bucket_ms) DO UPDATE SET
+      `ON CONFLICT (bucket_ms, series_id) DO UPDATE SET
          count = excluded.count, sum = excluded.sum, counts = excluded.counts`,
     ),
     // Every column changes (time_ns, so its index entry too): replacing the row is cheaper than an upsert.
