@@ -7,12 +7,16 @@
  */
 export function gridSize(n: number): number {
   if (n < 16) return n;
-  // Grid points are floor(2^(k/8)); step k past floating-point error either way.
-  const point = (k: number) => Math.floor(2 ** (k / 8));
+  // Step k past floating-point error either way.
   let k = Math.floor(8 * Math.log2(n));
   while (point(k + 1) <= n) k++;
   while (point(k) > n) k--;
   return point(k);
+}
+
+/** The k-th grid point, floor(2^(k/8)). */
+function point(k: number): number {
+  return Math.floor(2 ** (k / 8));
 }
 
 /** Grid steps a recently used size keeps serving as n grows past it. */

@@ -61,18 +61,6 @@ export function trainingServingSkew(
     const window = windows.get(feature);
     if (!window) continue;
     const referenceMissingRate = expected.missing / Math.max(1, expected.count + expected.missing);
-    const base = (n: number) => {
-      const missingRate = window.missing / Math.max(1, n + window.missing);
-      const interval =
-        n + window.missing > 0
-          ? wilson(window.missing, n + window.missing, 1 - alpha)
-          : { lower: 0, upper: 1 };
-      return {
-        missingRate,
-        referenceMissingRate,
-        missingChanged: referenceMissingRate < interval.lower || referenceMissingRate > interval.upper,
-      };
-    };
     if (expected.type === 'numeric' && window.quantileCounts) {
       const counts = window.quantileCounts;
       const n = total(counts);
@@ -90,7 +78,7 @@ export function trainingServingSkew(
         measures,
         pValue: laws.pValue('jensenShannon', n, measures[0]?.value ?? 0),
         unseenShare: ((counts[0] as number) + (counts[last] as number)) / n,
-        ...base(n),
+        ...missingness(window.missing, n, referenceMissingRate, alpha),
         alert: false,
       });
     } else if (expected.type === 'categorical' && window.categoryCounts) {
@@ -106,7 +94,7 @@ export function trainingServingSkew(
         measures: [linf],
         pValue: chiSquaredGoodnessOfFit(reference, current),
         unseenShare: (window.categoryCounts[OTHER_CATEGORY] ?? 0) / n,
-        ...base(n),
+        ...missingness(window.missing, n, referenceMissingRate, alpha),
         alert: false,
       });
     }
@@ -119,6 +107,16 @@ export function trainingServingSkew(
     r.alert = rejected[i] === true;
   });
   return results.sort((a, b) => a.pValue - b.pValue || severity(b) - severity(a));
+}
+
+/** The window's missing rate beside the reference's, and whether its Wilson interval excludes it. */
+function missingness(missing: number, n: number, referenceMissingRate: number, alpha: number) {
+  const interval = n + missing > 0 ? wilson(missing, n + missing, 1 - alpha) : { lower: 0, upper: 1 };
+  return {
+    missingRate: missing / Math.max(1, n + missing),
+    referenceMissingRate,
+    missingChanged: referenceMissingRate < interval.lower || referenceMissingRate > interval.upper,
+  };
 }
 
 function measure(
