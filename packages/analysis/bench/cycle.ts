@@ -244,6 +244,7 @@ function timed(now: number): { ms: number; readMs: number; reports: number } {
     'histograms',
     'counters',
     'outcomeSpans',
+    'unlabelledOutcomes',
     'predictionSpans',
     'exemplars',
     'models',

@@ -112,7 +112,7 @@ describe('Store.open', () => {
     open({ path }).close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     db.close();
   });
 
@@ -123,7 +123,7 @@ describe('Store.open', () => {
     store.ingestMetrics(request([histogram([hp(T0, T0 + 5 * MIN, [4, 2, 9])])]), T0 + 5 * MIN);
     const before = store.histograms(scoreQuery);
     store.close();
-    // Version 1 kept buckets in series order with a time index.
+    // Version 1 kept buckets in series order with a time index, and had no index of unlabelled outcomes.
     const db = new Database(path);
     db.exec(`
       CREATE TABLE v1 (series_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, count REAL NOT NULL,
@@ -132,6 +132,7 @@ describe('Store.open', () => {
       DROP TABLE buckets;
       ALTER TABLE v1 RENAME TO buckets;
       CREATE INDEX buckets_by_time ON buckets (bucket_ms);
+      DROP INDEX outcomes_unlabelled;
       PRAGMA user_version = 1;`);
     const rows = (db.prepare('SELECT count(*) AS n FROM buckets').get() as { n: number }).n;
     expect(rows).toBe(2);
@@ -141,12 +142,14 @@ describe('Store.open', () => {
     expect(reopened.histograms(scoreQuery)).toEqual(before);
     reopened.close();
     const check = new Database(path, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    expect(check.pragma('user_version', { simple: true })).toBe(3);
     const key = check.pragma("index_list('buckets')") as { name: string; origin: string }[];
     const primary = key.find((i) => i.origin === 'pk')?.name as string;
     const columns = check.pragma(`index_info('${primary}')`) as { name: string }[];
     expect(columns.map((c) => c.name)).toEqual(['bucket_ms', 'series_id']);
     expect(key.map((i) => i.name)).toContain('buckets_by_series');
+    const outcomeIndexes = check.pragma("index_list('outcomes')") as { name: string }[];
+    expect(outcomeIndexes.map((i) => i.name)).toContain('outcomes_unlabelled');
     expect((check.prepare('SELECT count(*) AS n FROM buckets').get() as { n: number }).n).toBe(rows);
     check.close();
   });
@@ -737,6 +740,41 @@ describe('spans', () => {
       ['app-3', 'reject', null, T0 + 7000],
     ]);
     expect(store.outcomeSpans({ model: 'loan', fromMs: T0 + 5001, toMs: T0 + 7000 })).toEqual([]);
+  });
+
+  it('finds the outcomes to join by id: no predicted label, not outside the holdout, of one version', () => {
+    const store = open();
+    const labelled = span(
+      'ml.outcome loan',
+      {
+        ...MODEL,
+        'ml.prediction.id': 'app-4',
+        'ml.outcome.label': 'approve',
+        'ml.prediction.label': 'reject',
+      },
+      T0 + 4000,
+    );
+    const otherVersion = span(
+      'ml.outcome loan',
+      { ...MODEL, 'ml.model.version': '4', 'ml.prediction.id': 'app-5', 'ml.outcome.label': 'approve' },
+      T0 + 4500,
+    );
+    store.ingestTraces(
+      traces([
+        labelled,
+        otherVersion,
+        outcomeSpan('app-1', 'approve', T0 + 5000),
+        outcomeSpan('app-3', 'reject', T0 + 7000, null),
+        outcomeSpan('app-6', 'reject', T0 + 8000),
+      ]),
+      T0 + 10_000,
+    );
+    const ids = (fromMs: number, toMs: number, version = '3') =>
+      store.unlabelledOutcomes({ model: 'loan', version, fromMs, toMs }).map((o) => o.predictionId);
+    expect(ids(T0, T0 + MIN)).toEqual(['app-1', 'app-3', 'app-6']);
+    expect(ids(T0 + 5001, T0 + 8000)).toEqual(['app-3']);
+    expect(ids(T0, T0 + MIN, '4')).toEqual(['app-5']);
+    expect(store.outcomeSpans({ model: 'loan', fromMs: T0, toMs: T0 + MIN })).toHaveLength(5);
   });
 
   it('stores a span received twice once; of two spans for one id the earliest prediction and latest outcome win', () => {

@@ -237,9 +237,12 @@ function joinedOutcomes(
     holdout: s.attributes[HOLDOUT] === true,
     count: s.value,
   }));
-  const unlabelled = scope.store
-    .outcomeSpans({ model: scope.model, fromMs: scope.fromMs, toMs: scope.toMs })
-    .filter((o) => o.version === scope.version && o.predictedLabel === null && o.holdout !== false);
+  const unlabelled = scope.store.unlabelledOutcomes({
+    model: scope.model,
+    version: scope.version,
+    fromMs: scope.fromMs,
+    toMs: scope.toMs,
+  });
   if (unlabelled.length === 0) return counts;
   const predictions = new Map(
     scope.store

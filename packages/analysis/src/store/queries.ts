@@ -74,6 +74,7 @@ export class Queries {
   readonly #instances;
   readonly #predictions;
   readonly #outcomes;
+  readonly #unlabelledOutcomes;
   readonly #exemplars;
   readonly #exemplarsOfVersion;
 
@@ -94,6 +95,12 @@ export class Queries {
     this.#outcomes = db.prepare<[string, number, number], OutcomeRow>(
       `SELECT model, version, prediction_id, outcome_label, predicted_label, score, holdout, trace_id, span_id, time_ms
        FROM outcomes WHERE model = ? AND time_ms >= ? AND time_ms < ? ORDER BY time_ms, prediction_id`,
+    );
+    this.#unlabelledOutcomes = db.prepare<[string, string, number, number], OutcomeRow>(
+      `SELECT model, version, prediction_id, outcome_label, predicted_label, score, holdout, trace_id, span_id, time_ms
+       FROM outcomes WHERE model = ? AND version = ? AND time_ms >= ? AND time_ms < ?
+         AND predicted_label IS NULL AND (holdout IS NULL OR holdout != 0)
+       ORDER BY time_ms, prediction_id`,
     );
     const exemplars = `SELECT score_bucket, trace_id, span_id, time_ms FROM exemplars
        WHERE model = ? AND time_bucket_ms >= ? AND time_bucket_ms < ?`;
@@ -232,18 +239,17 @@ export class Queries {
   }
 
   outcomeSpans(q: { model: string; fromMs: number; toMs: number }): OutcomeSpanRecord[] {
-    return this.#outcomes.all(q.model, q.fromMs, q.toMs).map((r) => ({
-      model: r.model,
-      version: r.version,
-      predictionId: r.prediction_id,
-      outcomeLabel: r.outcome_label,
-      predictedLabel: r.predicted_label,
-      score: r.score,
-      holdout: r.holdout === null ? null : r.holdout !== 0,
-      traceId: r.trace_id,
-      spanId: r.span_id,
-      timeMs: r.time_ms,
-    }));
+    return this.#outcomes.all(q.model, q.fromMs, q.toMs).map(outcomeRecord);
+  }
+
+  /** Outcomes of one version sent without the predicted label and not marked outside the holdout. */
+  unlabelledOutcomes(q: {
+    model: string;
+    version: string;
+    fromMs: number;
+    toMs: number;
+  }): OutcomeSpanRecord[] {
+    return this.#unlabelledOutcomes.all(q.model, q.version, q.fromMs, q.toMs).map(outcomeRecord);
   }
 
   /** Reservoir contents of the time buckets in [fromMs, toMs), by time bucket, score bucket, priority. */
@@ -259,4 +265,19 @@ export class Queries {
       timeMs: r.time_ms,
     }));
   }
+}
+
+function outcomeRecord(r: OutcomeRow): OutcomeSpanRecord {
+  return {
+    model: r.model,
+    version: r.version,
+    predictionId: r.prediction_id,
+    outcomeLabel: r.outcome_label,
+    predictedLabel: r.predicted_label,
+    score: r.score,
+    holdout: r.holdout === null ? null : r.holdout !== 0,
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    timeMs: r.time_ms,
+  };
 }

@@ -122,6 +122,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE buckets_in_time_order RENAME TO buckets;
   CREATE INDEX buckets_by_series ON buckets (series_id, bucket_ms);
   `,
+  // 3: the outcomes the analysis joins to their prediction by id (no predicted label), found without
+  // reading every outcome of the window each cycle.
+  `
+  CREATE INDEX outcomes_unlabelled ON outcomes (model, version, time_ms) WHERE predicted_label IS NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

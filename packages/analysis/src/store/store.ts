@@ -275,6 +275,16 @@ export class Store {
     return this.#queries.outcomeSpans(q);
   }
 
+  /** Outcomes of one version sent without the predicted label, to join by prediction id. */
+  unlabelledOutcomes(q: {
+    model: string;
+    version: string;
+    fromMs: number;
+    toMs: number;
+  }): OutcomeSpanRecord[] {
+    return this.#queries.unlabelledOutcomes(q);
+  }
+
   exemplars(q: { model: string; version?: string; fromMs: number; toMs: number }): ExemplarRecord[] {
     return this.#queries.exemplars(q);
   }
