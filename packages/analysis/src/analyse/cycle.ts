@@ -4,7 +4,7 @@ import type { Store } from '../store/index.js';
 import { DEFAULT_DRIFT_METHODS, type DriftMethod, responseDrift } from './drift.js';
 import { calibration, estimatedPerformance, type ScoreHistogram } from './estimated.js';
 import { holdoutOutcomes, type OutcomeCount } from './outcomes.js';
-import { counters, histograms, sumHistograms, type WindowScope } from './read-window.js';
+import { counters, histograms, sameBounds, sumHistograms, type WindowScope } from './read-window.js';
 import type { ModelReport } from './report.js';
 import { type FeatureWindow, trainingServingSkew } from './skew.js';
 
@@ -216,7 +216,9 @@ function featureWindows(scope: WindowScope): Map<string, FeatureWindow> {
   for (const c of counters(scope, 'ml.feature.category')) {
     const w = entry(String(c.attributes['ml.feature.name']));
     const category = String(c.attributes['ml.feature.category'] ?? OTHER_CATEGORY);
-    w.categoryCounts = { ...w.categoryCounts, [category]: (w.categoryCounts?.[category] ?? 0) + c.value };
+    const counts: Record<string, number> = (w.categoryCounts as Record<string, number> | undefined) ?? {};
+    counts[category] = (counts[category] ?? 0) + c.value;
+    w.categoryCounts = counts;
   }
   for (const c of counters(scope, 'ml.feature.missing'))
     entry(String(c.attributes['ml.feature.name'])).missing += c.value;
@@ -293,10 +295,6 @@ function rarerClass(profile: Profile | undefined): string | undefined {
   const classes = Object.entries(profile?.label?.classes ?? {});
   if (classes.length !== 2) return undefined;
   return classes.sort((a, b) => a[1] - b[1])[0]?.[0];
-}
-
-function sameBounds(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function iso(ms: number): string {

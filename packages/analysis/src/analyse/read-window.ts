@@ -52,7 +52,7 @@ export function sumHistograms(
   for (const s of series) {
     if (s.counts.length === 0) continue;
     bounds ??= s.bounds;
-    if (s.bounds.length !== bounds.length || s.bounds.some((b, i) => b !== bounds?.[i])) {
+    if (!sameBounds(s.bounds, bounds)) {
       skipped++;
       continue;
     }
@@ -64,9 +64,16 @@ export function sumHistograms(
     }
     g.count += s.count;
     g.sum += s.sum;
-    s.counts.forEach((c, i) => {
-      g.counts[i] = (g.counts[i] as number) + c;
-    });
+    const into = g.counts;
+    for (let i = 0; i < s.counts.length; i++) into[i] = (into[i] as number) + (s.counts[i] as number);
   }
   return { groups, skipped };
+}
+
+/** Equal bounds; series of one instrument usually share the array itself. */
+export function sameBounds(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
