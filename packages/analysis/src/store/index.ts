@@ -10,4 +10,5 @@ export type {
   PredictionSpanRecord,
   SeriesQuery,
   StoreOptions,
+  VersionWindow,
 } from './types.js';

@@ -12,6 +12,7 @@ import type {
   OutcomeSpanRecord,
   PredictionSpanRecord,
   SeriesQuery,
+  VersionWindow,
 } from './types.js';
 
 interface BucketRow {
@@ -243,12 +244,7 @@ export class Queries {
   }
 
   /** Outcomes of one version sent without the predicted label and not marked outside the holdout. */
-  unlabelledOutcomes(q: {
-    model: string;
-    version: string;
-    fromMs: number;
-    toMs: number;
-  }): OutcomeSpanRecord[] {
+  unlabelledOutcomes(q: VersionWindow): OutcomeSpanRecord[] {
     return this.#unlabelledOutcomes.all(q.model, q.version, q.fromMs, q.toMs).map(outcomeRecord);
   }
 

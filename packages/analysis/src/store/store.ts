@@ -24,6 +24,7 @@ import type {
   PredictionSpanRecord,
   SeriesQuery,
   StoreOptions,
+  VersionWindow,
 } from './types.js';
 import { Unflushed } from './unflushed.js';
 
@@ -276,12 +277,7 @@ export class Store {
   }
 
   /** Outcomes of one version sent without the predicted label, to join by prediction id. */
-  unlabelledOutcomes(q: {
-    model: string;
-    version: string;
-    fromMs: number;
-    toMs: number;
-  }): OutcomeSpanRecord[] {
+  unlabelledOutcomes(q: VersionWindow): OutcomeSpanRecord[] {
     return this.#queries.unlabelledOutcomes(q);
   }
 

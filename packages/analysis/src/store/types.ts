@@ -42,6 +42,14 @@ export interface ModelSummary {
   versions: { version: string; instances: string[]; lastSeenMs: number }[];
 }
 
+/** Spans of one model version whose time is in [fromMs, toMs). */
+export interface VersionWindow {
+  model: string;
+  version: string;
+  fromMs: number;
+  toMs: number;
+}
+
 export interface SeriesQuery {
   model: string;
   version?: string;
