@@ -66,7 +66,11 @@ describe('restart', () => {
       expect(series[0]?.count).toBe(4);
       expect(series[0]?.sum).toBeCloseTo(1.5, 12);
     } finally {
+      // Waited for: a graceful stop still writes into the directory (checkpoint, saved thresholds), and
+      // the directory is removed after this test.
+      const exited = new Promise((resolve) => second.child.once('exit', resolve));
       second.child.kill('SIGTERM');
+      await exited;
     }
   }, 60_000);
 });
