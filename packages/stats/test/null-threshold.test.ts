@@ -1,5 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createRandom, d1, lInfinity, nullDistribution, nullPValue, nullThreshold } from '../src/index.js';
+import {
+  createRandom,
+  d1,
+  jensenShannon,
+  lInfinity,
+  nullDistribution,
+  nullPValue,
+  nullThreshold,
+} from '../src/index.js';
 import { MultinomialSampler, sampleBinomial, sampleMultinomial } from '../src/threshold/binomial.js';
 import { loadVectors } from './vectors.js';
 
@@ -198,6 +206,29 @@ describe('nullThreshold: the (1 − α) quantile of the no-drift distance', () =
 });
 
 describe('simulated windows shared between methods', () => {
+  it('gives the Jensen–Shannon distances of the windows themselves (derived from the divergences)', () => {
+    // The same windows drawn here directly: seed 5, one MultinomialSampler, one window after another.
+    const reference = [5, 1, 3, 0, 2, 8, 1];
+    const total = 20;
+    const n = 45;
+    const random = createRandom(5);
+    const sampler = new MultinomialSampler(
+      n,
+      reference.map((v) => v / total),
+    );
+    const counts = new Float64Array(reference.length);
+    const distances = new Float64Array(3000);
+    const divergences = new Float64Array(3000);
+    for (let i = 0; i < distances.length; i++) {
+      const js = jensenShannon(reference, sampler.sample(random, counts));
+      distances[i] = js.distance;
+      divergences[i] = js.divergence;
+    }
+    const options = { simulations: 3000, seed: 5 };
+    expect(nullDistribution('jensenShannon', reference, n, options)).toEqual(distances.sort());
+    expect(nullDistribution('jensenShannonDivergence', reference, n, options)).toEqual(divergences.sort());
+  });
+
   // Each fresh module starts with empty caches: what one method's simulation gives must not depend on
   // whether another method drew the same windows first.
   const fresh = async () => {

@@ -429,6 +429,12 @@ export function nullDistribution(
   const key = `sim|${method}|${n}|${referenceN}|${simulations}|${seed}|${sharesKey(referenceShares, total, options.edges)}`;
   const hit = distributionCache.get(key);
   if (hit) return hit;
+  if (method === 'jensenShannon') {
+    // The distance is the square root of the divergence (so in the same order): one pass over the
+    // simulated windows serves both, with the same values.
+    const divergences = nullDistribution('jensenShannonDivergence', referenceShares, n, options);
+    return rememberDistribution(key, divergences.map(Math.sqrt));
+  }
   return rememberDistribution(
     key,
     simulate(distance, referenceShares, total, n, referenceN, simulations, seed),
