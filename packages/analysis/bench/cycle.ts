@@ -83,8 +83,10 @@ function draw(shares: readonly number[], n: number, random: Random): number[] {
   return shares.map((p) => Math.max(0, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * normal(random))));
 }
 
+/** A delta point over (fromMs, t]. */
 function hp(
   attributes: Record<string, string | boolean>,
+  fromMs: number,
   t: number,
   bounds: number[],
   counts: number[],
@@ -92,7 +94,7 @@ function hp(
   const count = counts.reduce((a, b) => a + b, 0);
   return {
     attributes,
-    startTimeUnixNano: ns(t - exportMinutes * MIN),
+    startTimeUnixNano: ns(fromMs),
     timeUnixNano: ns(t),
     count,
     sum: counts.reduce((a, c, i) => a + c * ((bounds[Math.min(i, bounds.length - 1)] ?? 0) as number), 0),
@@ -101,9 +103,14 @@ function hp(
     exemplars: [],
   };
 }
-const np = (attributes: Record<string, string | boolean>, t: number, value: number): NumberPoint => ({
+const np = (
+  attributes: Record<string, string | boolean>,
+  fromMs: number,
+  t: number,
+  value: number,
+): NumberPoint => ({
   attributes,
-  startTimeUnixNano: ns(t - exportMinutes * MIN),
+  startTimeUnixNano: ns(fromMs),
   timeUnixNano: ns(t),
   value,
 });
@@ -125,12 +132,9 @@ const sum = (name: string, points: NumberPoint[]): Metric => ({
   points,
 });
 
-/** Minutes the export being built covers (its points start that long before their time). */
-let exportMinutes = EXPORT_MINUTES;
-
 /** One delta export of model m at time t, as @modelpulse/otel records it (same instruments and attributes). */
 function exportOf(m: number, profile: Profile, t: number, minutes: number, random: Random): MetricsRequest {
-  exportMinutes = minutes;
+  const from = t - minutes * MIN;
   const perExport = Math.round((PER_HOUR * minutes) / 60);
   const base = { 'ml.model.name': `model-${m}`, 'ml.model.version': '1' };
   const score = profile.score as NonNullable<Profile['score']>;
@@ -141,6 +145,7 @@ function exportOf(m: number, profile: Profile, t: number, minutes: number, rando
       scores.push(
         hp(
           { ...base, 'ml.prediction.label': label, 'ml.holdout': holdout },
+          from,
           t,
           score.boundaries,
           draw(score.shares, n, random),
@@ -154,10 +159,10 @@ function exportOf(m: number, profile: Profile, t: number, minutes: number, rando
     const attributes = { ...base, 'ml.feature.name': name };
     const total = f.count + f.missing;
     const absent = draw([f.missing / total], perExport, random)[0] as number;
-    if (absent > 0) missing.push(np(attributes, t, absent));
+    if (absent > 0) missing.push(np(attributes, from, t, absent));
     if (f.type === 'numeric') {
       quantiles.push(
-        hp(attributes, t, profile.quantileBoundaries, draw(f.shares, perExport - absent, random)),
+        hp(attributes, from, t, profile.quantileBoundaries, draw(f.shares, perExport - absent, random)),
       );
     } else {
       const names = [...Object.keys(f.categories), OTHER_CATEGORY];
@@ -168,7 +173,7 @@ function exportOf(m: number, profile: Profile, t: number, minutes: number, rando
       );
       names.forEach((c, i) => {
         if ((counts[i] as number) > 0)
-          categories.push(np({ ...attributes, 'ml.feature.category': c }, t, counts[i] as number));
+          categories.push(np({ ...attributes, 'ml.feature.category': c }, from, t, counts[i] as number));
       });
     }
   }
@@ -178,6 +183,7 @@ function exportOf(m: number, profile: Profile, t: number, minutes: number, rando
       outcomes.push(
         np(
           { ...base, 'ml.prediction.label': predicted, 'ml.outcome.label': actual, 'ml.holdout': true },
+          from,
           t,
           1 + Math.floor(random() * 5),
         ),
@@ -218,13 +224,14 @@ const fillStart = performance.now();
 // Older traffic in EXPORT_MINUTES exports (keeps the store to a bench's size); the last RECENT_MINUTES
 // exported every minute, as the SDK's default 60 s interval does, so that windows slide a minute at a time.
 const recentFrom = NOW - RECENT_MINUTES * MIN;
-for (let t = NOW - 7 * 24 * 60 * MIN + EXPORT_MINUTES * MIN; t <= NOW; ) {
-  const minutes = t <= recentFrom ? EXPORT_MINUTES : 1;
+for (let last = NOW - 7 * 24 * 60 * MIN; last < NOW; ) {
+  // Each export covers (last, t]: a long one while it ends by recentFrom, else one minute.
+  const t = last + EXPORT_MINUTES * MIN <= recentFrom ? last + EXPORT_MINUTES * MIN : last + MIN;
   for (let m = 0; m < MODELS; m++) {
-    const r = store.ingestMetrics(exportOf(m, profiles[m] as Profile, t, minutes, random), t);
+    const r = store.ingestMetrics(exportOf(m, profiles[m] as Profile, t, (t - last) / MIN, random), t);
     points += r.accepted;
   }
-  t += (t + EXPORT_MINUTES * MIN <= recentFrom ? EXPORT_MINUTES : 1) * MIN;
+  last = t;
 }
 const fillMs = performance.now() - fillStart;
 store.checkpoint();

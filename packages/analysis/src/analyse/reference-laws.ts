@@ -75,6 +75,12 @@ export class ReferenceLaws {
   }
 }
 
+/** By reference array (profiles keep theirs between cycles), then by the options. */
+const byReference = new WeakMap<ArrayLike<number>, Map<string, ReferenceLaws>>();
+/** By content, for references rebuilt every cycle with the same values (a pinned period). */
+const byContent = new Map<string, ReferenceLaws>();
+const CONTENT_KEPT = 1000;
+
 /** Laws on equal shares, by bins with mass and options. */
 const equalLaws = new Map<string, NullReference>();
 
@@ -96,12 +102,6 @@ function keyOfOptions(options: NullThresholdOptions): string {
   if (referenceN === undefined && edges === undefined) return '|';
   return `${referenceN ?? ''}|${edges ? Array.prototype.join.call(edges) : ''}`;
 }
-
-/** By reference array (profiles keep theirs between cycles), then by the options. */
-const byReference = new WeakMap<ArrayLike<number>, Map<string, ReferenceLaws>>();
-/** By content, for references rebuilt every cycle with the same values (a pinned period). */
-const byContent = new Map<string, ReferenceLaws>();
-const CONTENT_KEPT = 1000;
 
 /**
  * The laws of a reference, made once per reference and options: found by the array's identity, else by

@@ -604,7 +604,8 @@ export function nullPValueFor(
 ): number {
   const fn = 'nullPValueFor(method, referenceShares, n, observed)';
   checkObserved(fn, observed);
-  return pValueWith(fn, method, referenceShares, n, observed, options);
+  const s = setup(fn, method, referenceShares, n, 0.01, options);
+  return pValueWith(fn, method, referenceShares, n, observed, options, s);
 }
 
 /** @internal */
@@ -625,7 +626,7 @@ export function pValueWith(
   n: number,
   observed: number,
   options: NullThresholdOptions,
-  s: Setup = setup(fn, method, referenceShares, n, 0.01, options),
+  s: Setup,
 ): number {
   if (!s.asymptotic) {
     const { total, referenceN, seed } = s;
