@@ -38,6 +38,38 @@ describe('NullReference', () => {
     }
   });
 
+  it('answers the same again from what it keeps, also after starting over', () => {
+    const options = { edges, simulations: 1000 };
+    const nulls = new NullReference(skewed, options);
+    // More sizes than it keeps p-value tables for (8): the later ones start its store over.
+    const sizes = [12, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 12];
+    for (const round of [1, 2]) {
+      for (const n of sizes) {
+        for (const method of ['jensenShannon', 'ksBinned'] as const) {
+          for (const alpha of [0.05, 0.01]) {
+            expect(nulls.threshold(method, n, alpha), `round ${round}`).toBe(
+              nullThreshold(method, skewed, n, alpha, options),
+            );
+          }
+          expect(nulls.pValue(method, n, 0.08), `round ${round}`).toBe(
+            nullPValueFor(method, skewed, n, 0.08, options),
+          );
+        }
+      }
+    }
+  });
+
+  it('still refuses bad arguments next to ones it has answered', () => {
+    const nulls = new NullReference(skewed, { edges, simulations: 1000 });
+    nulls.threshold('d1', 50, 0.05);
+    nulls.pValue('d1', 50, 0.1);
+    expect(() => nulls.threshold('d1', 50.5, 0.05)).toThrow(/n must be an integer, got 50.5/);
+    expect(() => nulls.threshold('d1', 50, 1.5)).toThrow(/alpha must be in \(0, 1\), got 1.5/);
+    expect(() => nulls.threshold('d1', 50, Number.NaN)).toThrow(/alpha must be a number/);
+    expect(() => nulls.pValue('d1', 50, Number.NaN)).toThrow(/observed must be a distance/);
+    expect(() => nulls.pValue('d1', 50.5, 0.1)).toThrow(/n must be an integer, got 50.5/);
+  });
+
   it('keeps its own copy of the reference and edges', () => {
     const shares = [1, 2, 3];
     const bins = [0, 1, 2, 3];

@@ -9,6 +9,7 @@ import {
   holdsAt,
   linearQuantile,
   type NullThresholdOptions,
+  type PValueTable,
   pValueWith,
   type ReferenceFacts,
   type ResolvedOptions,
@@ -16,23 +17,56 @@ import {
   resolveOptions,
   type Setup,
   sharesKey,
+  simulatedPValues,
+  tablePValue,
   thresholdWith,
 } from './null-threshold.js';
 
-/** Simulated thresholds kept; windows of every size pass by over months, so memory is bounded. */
-const KEPT = 512;
+/**
+ * Values by method and two numbers (α, n), for lookups made for every window: nested maps, because a
+ * string key would format α, a double, on every call. Windows of every size pass by over months, so it
+ * starts over when full.
+ */
+class ByMethod<V> {
+  readonly #maps = new Map<DistanceMethod, Map<number, Map<number, V>>>();
+  readonly #limit: number;
+  #size = 0;
 
-function keep<V>(map: Map<string, V>, key: string, value: V): V {
-  if (map.size >= KEPT) map.clear();
-  map.set(key, value);
-  return value;
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  get(method: DistanceMethod, a: number, b: number): V | undefined {
+    return this.#maps.get(method)?.get(a)?.get(b);
+  }
+
+  set(method: DistanceMethod, a: number, b: number, value: V): V {
+    if (this.#size >= this.#limit) {
+      this.#maps.clear();
+      this.#size = 0;
+    }
+    let byA = this.#maps.get(method);
+    if (byA === undefined) {
+      byA = new Map();
+      this.#maps.set(method, byA);
+    }
+    let byB = byA.get(a);
+    if (byB === undefined) {
+      byB = new Map();
+      byA.set(a, byB);
+    }
+    if (!byB.has(b)) this.#size++;
+    byB.set(b, value);
+    return value;
+  }
 }
 
 /**
  * The no-drift laws of one reference, for a caller that asks about the same reference again and again —
  * a monitor's cycle asks for every feature, window and method every few minutes. The reference and
  * options are copied, validated and hashed once; large windows then cost a few arithmetic operations,
- * and the simulated thresholds of small ones are kept (the last 512). The answers are exactly
+ * and the simulated thresholds of small ones are kept (up to 512), as are the p-value tables of the
+ * last few sizes (up to 8, about 4 KB each at α = 0.01). The answers are exactly
  * those of {@link nullThreshold}, {@link nullPValueFor} and {@link nullIsAsymptotic} with the same
  * arguments (which also fill and use their caches).
  *
@@ -50,9 +84,12 @@ export class NullReference {
   /** methods already checked: with the edges their distance needs, and by name alone */
   readonly #checked = new Set<DistanceMethod>();
   readonly #named = new Set<DistanceMethod>();
-  readonly #thresholds = new Map<string, number>();
-  /** large-sample quantiles of √n·D for the linear distances, by method and α (asked for every window) */
-  readonly #linear = new Map<DistanceMethod, Map<number, number>>();
+  /** simulated thresholds by method, α and n */
+  readonly #thresholds = new ByMethod<number>(512);
+  /** large-sample quantiles of √n·D for the linear distances, by method and α (n: 0) */
+  readonly #linear = new ByMethod<number>(512);
+  /** p-value tables of small windows by method and n (α: 0); a window hovers over a few sizes */
+  readonly #tables = new ByMethod<PValueTable>(8);
   /** the reference as shares the distances trust */
   readonly #trusted: TrustedShares;
   #current: TrustedShares | undefined;
@@ -122,38 +159,38 @@ export class NullReference {
 
   /** {@link nullThreshold} for this reference. */
   threshold(method: DistanceMethod, n: number, alpha = 0.01): number {
+    // Kept only once validated: a hit needs no checks.
+    const simulated = this.#thresholds.get(method, alpha, n);
+    if (simulated !== undefined) return simulated;
     const fn = 'NullReference.threshold(method, n, alpha)';
     assertNumber(fn, 'alpha', alpha, { min: 0, max: 1, open: true });
     const s = this.#setup(fn, method, n, alpha);
-    if (s.asymptotic) {
-      if (QUADRATIC[method]) return thresholdWith(method, this.#shares, n, alpha, this.#options, s);
-      let byAlpha = this.#linear.get(method);
-      if (byAlpha === undefined) {
-        byAlpha = new Map();
-        this.#linear.set(method, byAlpha);
-      }
-      let quantile = byAlpha.get(alpha);
-      if (quantile === undefined) {
-        if (byAlpha.size >= KEPT) byAlpha.clear();
-        quantile = linearQuantile(method as LinearMethod, this.#shares, alpha, this.#options, s);
-        byAlpha.set(alpha, quantile);
-      }
-      // As thresholdWith divides it.
-      return quantile / Math.sqrt(s.nEff);
+    if (!s.asymptotic) {
+      const value = thresholdWith(method, this.#shares, n, alpha, this.#options, s);
+      return this.#thresholds.set(method, alpha, n, value);
     }
-    const key = `${method}|${n}|${alpha}`;
-    return (
-      this.#thresholds.get(key) ??
-      keep(this.#thresholds, key, thresholdWith(method, this.#shares, n, alpha, this.#options, s))
-    );
+    if (QUADRATIC[method]) return thresholdWith(method, this.#shares, n, alpha, this.#options, s);
+    const quantile =
+      this.#linear.get(method, alpha, 0) ??
+      this.#linear.set(
+        method,
+        alpha,
+        0,
+        linearQuantile(method as LinearMethod, this.#shares, alpha, this.#options, s),
+      );
+    // As thresholdWith divides it.
+    return quantile / Math.sqrt(s.nEff);
   }
 
   /** {@link nullPValueFor} for this reference. */
   pValue(method: DistanceMethod, n: number, observed: number): number {
     const fn = 'NullReference.pValue(method, n, observed)';
     checkObserved(fn, observed);
-    // Not kept here: the simulated tables stay bounded by the shared cache they live in.
+    const known = this.#tables.get(method, n, 0);
+    if (known !== undefined) return tablePValue(observed, known);
     const s = this.#setup(fn, method, n, 0.01);
-    return pValueWith(fn, method, this.#shares, n, observed, this.#options, s);
+    if (s.asymptotic) return pValueWith(fn, method, this.#shares, n, observed, this.#options, s);
+    const table = simulatedPValues(method, this.#shares, n, this.#options, s);
+    return tablePValue(observed, this.#tables.set(method, n, 0, table));
   }
 }

@@ -521,7 +521,8 @@ function simulate(
  * distribution) and the quantiles at 0 %, 5 %, …, 95 % (larger p-values interpolated between them),
  * so that thousands of features' windows stay cached between cycles.
  */
-interface PValueTable {
+/** @internal */
+export interface PValueTable {
   simulations: number;
   /** every distance ≥ tail[0], sorted */
   tail: Float64Array;
@@ -543,7 +544,8 @@ function pValueTable(sorted: Float64Array): PValueTable {
   return { simulations: sorted.length, tail: sorted.slice(lowerBound(sorted, cut)), grid };
 }
 
-function tablePValue(observed: number, t: PValueTable): number {
+/** @internal */
+export function tablePValue(observed: number, t: PValueTable): number {
   const n = t.simulations;
   if (observed >= (t.tail[0] as number)) {
     return (t.tail.length - lowerBound(t.tail, observed) + 1) / (n + 1);
@@ -616,6 +618,38 @@ export function checkObserved(fn: string, observed: number): void {
 }
 
 /**
+ * The p-value table of a small window (not `s.asymptotic`), simulated or from the cache; read it with
+ * {@link tablePValue}. @internal
+ */
+export function simulatedPValues(
+  method: DistanceMethod,
+  referenceShares: ArrayLike<number>,
+  n: number,
+  options: NullThresholdOptions,
+  s: Setup,
+): PValueTable {
+  const { total, referenceN, seed } = s;
+  const key = `p|${method}|${n}|${referenceN}|${s.simulations}|${seed}|${idOf(s, referenceShares, options.edges)}`;
+  let table = recall(pValueTables, key);
+  if (table === undefined) {
+    const full = distributionCache.get(key.replace(/^p\|/, 'sim|'));
+    const sorted =
+      full ??
+      simulate(
+        distanceByName(method, options.edges),
+        referenceShares,
+        total,
+        n,
+        referenceN,
+        s.simulations,
+        seed,
+      );
+    table = remember(pValueTables, key, pValueTable(sorted), P_VALUE_TABLES);
+  }
+  return table;
+}
+
+/**
  * {@link nullPValueFor} once `observed` is checked (≥ 0), with the inputs validated and decided in `s`.
  * @internal
  */
@@ -628,27 +662,7 @@ export function pValueWith(
   options: NullThresholdOptions,
   s: Setup,
 ): number {
-  if (!s.asymptotic) {
-    const { total, referenceN, seed } = s;
-    const key = `p|${method}|${n}|${referenceN}|${s.simulations}|${seed}|${idOf(s, referenceShares, options.edges)}`;
-    let table = recall(pValueTables, key);
-    if (table === undefined) {
-      const full = distributionCache.get(key.replace(/^p\|/, 'sim|'));
-      const sorted =
-        full ??
-        simulate(
-          distanceByName(method, options.edges),
-          referenceShares,
-          total,
-          n,
-          referenceN,
-          s.simulations,
-          seed,
-        );
-      table = remember(pValueTables, key, pValueTable(sorted), P_VALUE_TABLES);
-    }
-    return tablePValue(observed, table);
-  }
+  if (!s.asymptotic) return tablePValue(observed, simulatedPValues(method, referenceShares, n, options, s));
   const quadratic = QUADRATIC[method];
   if (quadratic) {
     if (observed === Number.POSITIVE_INFINITY) return 0;
