@@ -19,7 +19,7 @@ import { assertProportionArguments, type ProportionInterval } from './proportion
  */
 export function wilson(successes: number, n: number, confidence = 0.95): ProportionInterval {
   assertProportionArguments('wilson(successes, n, confidence)', successes, n, confidence);
-  const z = -normalQuantile((1 - confidence) / 2);
+  const z = criticalValue(confidence);
   const z2 = z * z;
   const denominator = 2 * (n + z2);
   const center = (2 * successes + z2) / denominator;
@@ -28,4 +28,16 @@ export function wilson(successes: number, n: number, confidence = 0.95): Proport
   const lower = successes === 0 ? 0 : (successes / n) * (successes / ((n + z2) * upperRoot));
   const upper = successes === n ? 1 : Math.min(1, upperRoot);
   return { lower, upper };
+}
+
+/** z for the last confidence asked for: a monitor asks at one level for every feature and window. */
+let lastConfidence = Number.NaN;
+let lastZ = Number.NaN;
+
+function criticalValue(confidence: number): number {
+  if (confidence !== lastConfidence) {
+    lastZ = -normalQuantile((1 - confidence) / 2);
+    lastConfidence = confidence;
+  }
+  return lastZ;
 }
