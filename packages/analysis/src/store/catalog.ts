@@ -5,6 +5,7 @@ import type { AttributeMap } from './types.js';
 
 /** What the queries need of a series, parsed once. */
 export interface SeriesInfo {
+  id: number;
   version: string;
   /** canonical attributes + bounds: series with equal keys are merged by the queries (instances) */
   groupKey: string;
@@ -29,7 +30,8 @@ export class SeriesCatalog {
   readonly #all: Database.Statement<[], SeriesRow>;
   readonly #one: Database.Statement<[number], SeriesRow>;
   readonly #info = new Map<number, SeriesInfo>();
-  readonly #index = new Map<string, Set<number>>();
+  /** by model, instrument and kind: in group-key order once asked for (a new series unsorts its list) */
+  readonly #index = new Map<string, { series: SeriesInfo[]; sorted: boolean }>();
   #loaded = false;
 
   constructor(db: Database.Database) {
@@ -37,17 +39,22 @@ export class SeriesCatalog {
     this.#one = db.prepare<[number], SeriesRow>(`${SELECT} WHERE id = ?`);
   }
 
-  /** Ids of the series of one model, instrument and kind. */
-  seriesOf(kind: string, model: string, instrument: string): ReadonlySet<number> {
+  /**
+   * The series of one model, instrument and kind, ordered by group key (series to merge are adjacent, and
+   * answers come out in key order without sorting them per query).
+   */
+  seriesOf(kind: string, model: string, instrument: string): readonly SeriesInfo[] {
     if (!this.#loaded) {
       for (const row of this.#all.iterate()) this.#add(row);
       this.#loaded = true;
     }
-    return this.#index.get(indexKey(kind, model, instrument)) ?? EMPTY;
-  }
-
-  info(id: number): SeriesInfo | undefined {
-    return this.#info.get(id);
+    const list = this.#index.get(indexKey(kind, model, instrument));
+    if (list === undefined) return EMPTY;
+    if (!list.sorted) {
+      list.series.sort((a, b) => (a.groupKey < b.groupKey ? -1 : a.groupKey > b.groupKey ? 1 : a.id - b.id));
+      list.sorted = true;
+    }
+    return list.series;
   }
 
   /** Makes a series created after the load known (a no-op before it, which reads them all). */
@@ -64,22 +71,24 @@ export class SeriesCatalog {
   }
 
   #add(row: SeriesRow): void {
-    const bounds = Object.freeze(unpackFloat64(row.bounds));
-    this.#info.set(row.id, {
+    const info: SeriesInfo = {
+      id: row.id,
       version: row.version,
       groupKey: `${row.attributes}${row.bounds === null ? '-' : `b${row.bounds.toString('hex')}`}`,
       attributes: Object.freeze(attributeMap(row.attributes)),
-      bounds,
-    });
+      bounds: Object.freeze(unpackFloat64(row.bounds)),
+    };
+    this.#info.set(row.id, info);
     const key = indexKey(row.kind, row.model, row.instrument);
-    let ids = this.#index.get(key);
-    if (!ids) {
-      ids = new Set();
-      this.#index.set(key, ids);
+    let list = this.#index.get(key);
+    if (!list) {
+      list = { series: [], sorted: true };
+      this.#index.set(key, list);
     }
-    ids.add(row.id);
+    list.series.push(info);
+    list.sorted = false;
   }
 }
 
-const EMPTY: ReadonlySet<number> = new Set();
+const EMPTY: readonly SeriesInfo[] = [];
 const indexKey = (kind: string, model: string, instrument: string) => `${kind}\0${model}\0${instrument}`;

@@ -47,21 +47,14 @@ interface OutcomeRow {
   time_ms: number;
 }
 
-/** The series of a query that have buckets in a rolling window, with their sums there. */
-function* windowSeries(
-  w: RollingWindow,
-  catalog: SeriesCatalog,
-  q: SeriesQuery,
-  kind: 'histogram' | 'sum',
-): Generator<[SeriesInfo, WindowSums]> {
-  for (const id of catalog.seriesOf(kind, q.model, q.instrument)) {
-    const s = w.sums.get(id);
-    const info = catalog.info(id);
-    if (s === undefined || s.rows === 0 || info === undefined) continue;
-    if (q.version !== undefined && info.version !== q.version) continue;
-    yield [info, s];
-  }
+/** A series' sums in a rolling window when it has buckets there and matches the query's version. */
+function sumsIn(w: RollingWindow, info: SeriesInfo, q: SeriesQuery): WindowSums | undefined {
+  if (q.version !== undefined && info.version !== q.version) return undefined;
+  const s = w.sums.get(info.id);
+  return s === undefined || s.rows === 0 ? undefined : s;
 }
+
+const EMPTY_COUNTS = new Float64Array(0);
 
 const SERIES_BUCKETS = `
   SELECT s.attributes, s.bounds, b.count, b.sum, b.counts
@@ -188,13 +181,20 @@ export class Queries {
       .map((key) => ({ attributes: attributeMap(key), value: groups.get(key)! }));
   }
 
-  /** `histograms(q)` answered from a rolling window's per-series sums (same groups, same order). */
+  /**
+   * `histograms(q)` answered from a rolling window's per-series sums (same groups, same order): the
+   * catalog lists the series in group-key order, so a group is a run of adjacent series.
+   */
   histogramsOf(w: RollingWindow, catalog: SeriesCatalog, q: SeriesQuery): HistogramAggregate[] {
-    const groups = new Map<string, HistogramAggregate>();
-    for (const [info, s] of windowSeries(w, catalog, q, 'histogram')) {
-      let g = groups.get(info.groupKey);
-      const counts = s.counts ?? [];
-      if (!g) {
+    const out: HistogramAggregate[] = [];
+    let g: HistogramAggregate | undefined;
+    let key = '';
+    for (const info of catalog.seriesOf('histogram', q.model, q.instrument)) {
+      const s = sumsIn(w, info, q);
+      if (s === undefined) continue;
+      const counts = s.counts ?? EMPTY_COUNTS;
+      if (g === undefined || info.groupKey !== key) {
+        key = info.groupKey;
         g = {
           attributes: info.attributes as AttributeMap,
           count: 0,
@@ -202,27 +202,33 @@ export class Queries {
           bounds: info.bounds as number[],
           counts: new Array<number>(counts.length).fill(0),
         };
-        groups.set(info.groupKey, g);
+        out.push(g);
       }
       g.count += s.count;
       g.sum += s.sum + s.compensation;
-      for (let i = 0; i < counts.length && i < g.counts.length; i++)
-        g.counts[i] = (g.counts[i] as number) + (counts[i] as number);
+      const into = g.counts;
+      for (let i = 0; i < counts.length && i < into.length; i++)
+        into[i] = (into[i] as number) + (counts[i] as number);
     }
-    return [...groups.keys()].sort().map((key) => groups.get(key)!);
+    return out;
   }
 
-  /** `counters(q)` answered from a rolling window's per-series sums. */
+  /** `counters(q)` answered from a rolling window's per-series sums; counters group by attributes alone. */
   countersOf(w: RollingWindow, catalog: SeriesCatalog, q: SeriesQuery): CounterAggregate[] {
-    const groups = new Map<string, CounterAggregate>();
-    for (const [info, s] of windowSeries(w, catalog, q, 'sum')) {
-      // counters group by attributes alone (they have no bounds)
-      const key = info.groupKey;
-      const g = groups.get(key);
-      if (g) g.value += s.sum + s.compensation;
-      else groups.set(key, { attributes: info.attributes as AttributeMap, value: s.sum + s.compensation });
+    const out: CounterAggregate[] = [];
+    let g: CounterAggregate | undefined;
+    let key = '';
+    for (const info of catalog.seriesOf('sum', q.model, q.instrument)) {
+      const s = sumsIn(w, info, q);
+      if (s === undefined) continue;
+      if (g !== undefined && info.groupKey === key) g.value += s.sum + s.compensation;
+      else {
+        key = info.groupKey;
+        g = { attributes: info.attributes as AttributeMap, value: s.sum + s.compensation };
+        out.push(g);
+      }
     }
-    return [...groups.keys()].sort().map((key) => groups.get(key)!);
+    return out;
   }
 
   predictionSpans(q: { model: string; ids: readonly string[] }): PredictionSpanRecord[] {
