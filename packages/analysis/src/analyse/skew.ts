@@ -57,47 +57,14 @@ export function trainingServingSkew(
   alpha: number,
 ): FeatureSkew[] {
   const results: FeatureSkew[] = [];
-  for (const [feature, expected] of Object.entries(profile.features)) {
-    const window = windows.get(feature);
+  for (const plan of plansOf(profile)) {
+    const window = windows.get(plan.feature);
     if (!window) continue;
-    const referenceMissingRate = expected.missing / Math.max(1, expected.count + expected.missing);
-    if (expected.type === 'numeric' && window.quantileCounts) {
-      const counts = window.quantileCounts;
-      const n = total(counts);
-      if (n === 0) continue;
-      const laws = referenceLaws(expected.shares);
-      const values = laws.distances(NUMERIC_METHODS, counts);
-      const measures = NUMERIC_METHODS.map((method, i) =>
-        measure(method, laws, values[i] as number, n, alpha),
-      );
-      const last = counts.length - 1;
-      results.push({
-        feature,
-        type: 'numeric',
-        n,
-        measures,
-        pValue: laws.pValue('jensenShannon', n, measures[0]?.value ?? 0),
-        unseenShare: ((counts[0] as number) + (counts[last] as number)) / n,
-        ...missingness(window.missing, n, referenceMissingRate, alpha),
-        alert: false,
-      });
-    } else if (expected.type === 'categorical' && window.categoryCounts) {
-      const { categories, reference, laws } = categoricalReference(expected.categories);
-      const current = categories.map((c) => window.categoryCounts?.[c] ?? 0);
-      const n = total(current);
-      if (n === 0) continue;
-      const linf = measure('lInfinity', laws, laws.distances(['lInfinity'], current)[0] as number, n, alpha);
-      results.push({
-        feature,
-        type: 'categorical',
-        n,
-        measures: [linf],
-        pValue: chiSquaredGoodnessOfFit(reference, current),
-        unseenShare: (window.categoryCounts[OTHER_CATEGORY] ?? 0) / n,
-        ...missingness(window.missing, n, referenceMissingRate, alpha),
-        alert: false,
-      });
-    }
+    const result =
+      plan.type === 'numeric'
+        ? numericSkew(plan, plan.laws, window, alpha)
+        : categoricalSkew(plan, plan.reference, window, alpha);
+    if (result) results.push(result);
   }
   const rejected = benjaminiHochberg(
     results.map((r) => r.pValue),
@@ -107,6 +74,83 @@ export function trainingServingSkew(
     r.alert = rejected[i] === true;
   });
   return results.sort((a, b) => a.pValue - b.pValue || severity(b) - severity(a));
+}
+
+/** What the skew analysis needs of one profiled feature, made once per profile. */
+type FeaturePlan = { feature: string; referenceMissingRate: number } & (
+  | { type: 'numeric' /** laws of the expected bucket shares */; laws: ReferenceLaws }
+  | { type: 'categorical'; reference: CategoricalReference }
+);
+
+/** By the profile's features object (the profile keeps its objects between cycles). */
+const plans = new WeakMap<Profile['features'], FeaturePlan[]>();
+
+function plansOf(profile: Profile): FeaturePlan[] {
+  let known = plans.get(profile.features);
+  if (!known) {
+    known = Object.entries(profile.features).map(([feature, expected]): FeaturePlan => {
+      const referenceMissingRate = expected.missing / Math.max(1, expected.count + expected.missing);
+      return expected.type === 'numeric'
+        ? { feature, referenceMissingRate, type: 'numeric', laws: referenceLaws(expected.shares) }
+        : {
+            feature,
+            referenceMissingRate,
+            type: 'categorical',
+            reference: categoricalReference(expected.categories),
+          };
+    });
+    plans.set(profile.features, known);
+  }
+  return known;
+}
+
+function numericSkew(
+  plan: FeaturePlan,
+  laws: ReferenceLaws,
+  window: FeatureWindow,
+  alpha: number,
+): FeatureSkew | undefined {
+  const counts = window.quantileCounts;
+  if (!counts) return undefined;
+  const n = total(counts);
+  if (n === 0) return undefined;
+  const values = laws.distances(NUMERIC_METHODS, counts);
+  const measures = NUMERIC_METHODS.map((method, i) => measure(method, laws, values[i] as number, n, alpha));
+  const last = counts.length - 1;
+  return {
+    feature: plan.feature,
+    type: 'numeric',
+    n,
+    measures,
+    pValue: laws.pValue('jensenShannon', n, values[0] as number),
+    unseenShare: ((counts[0] as number) + (counts[last] as number)) / n,
+    ...missingness(window.missing, n, plan.referenceMissingRate, alpha),
+    alert: false,
+  };
+}
+
+function categoricalSkew(
+  plan: FeaturePlan,
+  { categories, reference, laws }: CategoricalReference,
+  window: FeatureWindow,
+  alpha: number,
+): FeatureSkew | undefined {
+  const seen = window.categoryCounts;
+  if (!seen) return undefined;
+  const current = categories.map((c) => seen[c] ?? 0);
+  const n = total(current);
+  if (n === 0) return undefined;
+  const linf = measure('lInfinity', laws, laws.distances(['lInfinity'], current)[0] as number, n, alpha);
+  return {
+    feature: plan.feature,
+    type: 'categorical',
+    n,
+    measures: [linf],
+    pValue: chiSquaredGoodnessOfFit(reference, current),
+    unseenShare: (seen[OTHER_CATEGORY] ?? 0) / n,
+    ...missingness(window.missing, n, plan.referenceMissingRate, alpha),
+    alert: false,
+  };
 }
 
 /** The window's missing rate beside the reference's, and whether its Wilson interval excludes it. */
@@ -138,18 +182,10 @@ interface CategoricalReference {
   laws: ReferenceLaws;
 }
 
-/** Made once per profile feature (the profile keeps its objects between cycles). */
-const categorical = new WeakMap<Readonly<Record<string, number>>, CategoricalReference>();
-
 function categoricalReference(expected: Readonly<Record<string, number>>): CategoricalReference {
-  let known = categorical.get(expected);
-  if (!known) {
-    const categories = [...new Set([...Object.keys(expected), OTHER_CATEGORY])];
-    const reference = categories.map((c) => expected[c] ?? 0);
-    known = { categories, reference, laws: referenceLaws(reference) };
-    categorical.set(expected, known);
-  }
-  return known;
+  const categories = [...new Set([...Object.keys(expected), OTHER_CATEGORY])];
+  const reference = categories.map((c) => expected[c] ?? 0);
+  return { categories, reference, laws: referenceLaws(reference) };
 }
 
 /** How far past its threshold the feature's primary distance is: breaks p-value ties (all ≈ 0). */
