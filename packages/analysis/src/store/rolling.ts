@@ -108,7 +108,6 @@ export class RollingWindows {
     if (lowerMs <= w.lowerMs) return;
     this.#apply(w, w.lowerMs, lowerMs, -1);
     w.lowerMs = lowerMs;
-    for (const [id, s] of w.sums) if (s.rows === 0) w.sums.delete(id);
   }
 
   /** Adds (sign 1) or removes (sign −1) the committed bucket rows with start in [fromMs, toMs). */
@@ -119,7 +118,9 @@ export class RollingWindows {
   #add(w: RollingWindow, sign: 1 | -1, b: StoredBucket): void {
     const s = this.#sumsOf(w, b.series_id);
     s.rows += sign;
-    add(s, sign, b.count, b.sum, b.counts === null ? null : float64FromBlob(b.counts));
+    // Its last row left the window: so does the series (found here rather than by scanning every series).
+    if (s.rows === 0) w.sums.delete(b.series_id);
+    else add(s, sign, b.count, b.sum, b.counts === null ? null : float64FromBlob(b.counts));
   }
 
   #sumsOf(w: RollingWindow, seriesId: number): WindowSums {
