@@ -30,6 +30,8 @@ export class SeriesCatalog {
   readonly #all: Database.Statement<[], SeriesRow>;
   readonly #one: Database.Statement<[number], SeriesRow>;
   readonly #info = new Map<number, SeriesInfo>();
+  /** one array per distinct bounds: series of one instrument share it, and comparing them is `===` */
+  readonly #bounds = new Map<string, readonly number[]>();
   /** by model, instrument and kind: in group-key order once asked for (a new series unsorts its list) */
   readonly #index = new Map<string, { series: SeriesInfo[]; sorted: boolean }>();
   #loaded = false;
@@ -66,17 +68,24 @@ export class SeriesCatalog {
 
   clear(): void {
     this.#info.clear();
+    this.#bounds.clear();
     this.#index.clear();
     this.#loaded = false;
   }
 
   #add(row: SeriesRow): void {
+    const boundsKey = row.bounds === null ? '-' : `b${row.bounds.toString('hex')}`;
+    let bounds = this.#bounds.get(boundsKey);
+    if (bounds === undefined) {
+      bounds = Object.freeze(unpackFloat64(row.bounds));
+      this.#bounds.set(boundsKey, bounds);
+    }
     const info: SeriesInfo = {
       id: row.id,
       version: row.version,
-      groupKey: `${row.attributes}${row.bounds === null ? '-' : `b${row.bounds.toString('hex')}`}`,
+      groupKey: `${row.attributes}${boundsKey}`,
       attributes: Object.freeze(attributeMap(row.attributes)),
-      bounds: Object.freeze(unpackFloat64(row.bounds)),
+      bounds,
     };
     this.#info.set(row.id, info);
     const key = indexKey(row.kind, row.model, row.instrument);
