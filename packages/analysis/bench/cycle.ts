@@ -167,7 +167,7 @@ function exportOf(m: number, profile: Profile, t: number, minutes: number, rando
     } else {
       const names = [...Object.keys(f.categories), OTHER_CATEGORY];
       const counts = draw(
-        names.map((c) => (f.categories[c] ?? 0) / f.count),
+        names.map((c) => f.categories[c] ?? 0),
         perExport - absent,
         random,
       );
