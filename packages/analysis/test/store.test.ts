@@ -109,7 +109,9 @@ afterEach(() => {
 describe('Store.open', () => {
   it('creates a WAL database at the current schema version', () => {
     const path = join(dir, 'm.db');
+    const warn = vi.spyOn(console, 'warn');
     open({ path }).close();
+    expect(warn).not.toHaveBeenCalled(); // a new file has nothing to upgrade
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(3);
@@ -138,7 +140,14 @@ describe('Store.open', () => {
     expect(rows).toBe(2);
     db.close();
 
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const reopened = open({ path });
+    // The rebuild can take minutes on a large store: it is announced before it starts.
+    expect(warn.mock.calls).toEqual([
+      [
+        `modelpulse: upgrading the store at ${path} from schema 1 to 3: rewriting 2 bucket rows in time order, once (about 12 s per million rows).`,
+      ],
+    ]);
     expect(reopened.histograms(scoreQuery)).toEqual(before);
     reopened.close();
     const check = new Database(path, { readonly: true });
