@@ -254,6 +254,7 @@ function timed(now: number): { ms: number; readMs: number; reports: number } {
     'unlabelledOutcomes',
     'predictionSpans',
     'exemplars',
+    'recentExemplars',
     'models',
   ] as const;
   const originals = wrapped.map((name) => [name, store[name]] as const);

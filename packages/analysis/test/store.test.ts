@@ -854,6 +854,45 @@ describe('exemplars', () => {
     ).toEqual([nextMinute.traceId]);
   });
 
+  it('gives the newest exemplars of one score bucket, up to a limit', () => {
+    const store = open({ exemplarsPerBucket: 3 });
+    // Four minutes, each with two spans scored 0.52 (bucket 11) and one scored 1 (bucket 20); one in v4.
+    const spans = [0, 1, 2, 3].flatMap((m) => [
+      predictionSpan(`a${m}`, 0.52, T0 + m * MIN + 1000, false),
+      predictionSpan(`b${m}`, 0.52, T0 + m * MIN + 2000, false),
+      predictionSpan(`c${m}`, 1, T0 + m * MIN + 3000, false),
+    ]);
+    const v4 = predictionSpan('v', 0.52, T0 + 3 * MIN, false, { 'ml.model.version': '4' });
+    store.ingestTraces(traces([...spans, v4]), T0 + 4 * MIN);
+
+    const inBucket11 = spans.filter((s) => s.attributes['ml.prediction.score'] === 0.52);
+    const newestFirst = (a: Span, b: Span) =>
+      Math.floor(Number(b.endTimeUnixNano / 1_000_000n) / MIN) -
+        Math.floor(Number(a.endTimeUnixNano / 1_000_000n) / MIN) || (a.traceId < b.traceId ? 1 : -1);
+    const query = { model: 'loan', version: '3', scoreBucket: 11, fromMs: T0, toMs: T0 + 4 * MIN };
+    expect(store.recentExemplars({ ...query, limit: 5 }).map((e) => e.traceId)).toEqual(
+      [...inBucket11]
+        .sort(newestFirst)
+        .slice(0, 5)
+        .map((s) => s.traceId),
+    );
+    // The window bounds apply, and other buckets and versions stay out.
+    expect(
+      store
+        .recentExemplars({ ...query, fromMs: T0 + MIN, toMs: T0 + 2 * MIN, limit: 10 })
+        .map((e) => e.traceId),
+    ).toEqual(
+      inBucket11
+        .slice(2, 4)
+        .sort(newestFirst)
+        .map((s) => s.traceId),
+    );
+    expect(store.recentExemplars({ ...query, scoreBucket: 20, limit: 10 })).toHaveLength(4);
+    expect(store.recentExemplars({ ...query, version: '4', limit: 10 }).map((e) => e.traceId)).toEqual([
+      v4.traceId,
+    ]);
+  });
+
   it('is reproducible: the same spans in another order, split or repeated give the same state', () => {
     const spans = Array.from({ length: 30 }, (_, i) =>
       predictionSpan(`s${i}`, (i % 4) / 4, T0 + i * 100, false),

@@ -265,6 +265,9 @@ function joinedOutcomes(
   return counts;
 }
 
+/** Exemplar trace ids shown per moved bucket: the newest ones. */
+const EXEMPLARS_PER_BUCKET = 10;
+
 function movedBuckets(
   store: Store,
   scope: WindowScope,
@@ -272,12 +275,6 @@ function movedBuckets(
   current: { count: number; bounds: number[]; counts: number[] },
 ): NonNullable<ModelReport['drift']>['movedBuckets'] {
   const refTotal = reference.reduce((a, b) => a + b, 0);
-  const exemplars = store.exemplars({
-    model: scope.model,
-    version: scope.version,
-    fromMs: scope.fromMs,
-    toMs: scope.toMs,
-  });
   return current.counts
     .map((c, i) => ({ i, referenceShare: (reference[i] ?? 0) / refTotal, currentShare: c / current.count }))
     .sort((a, b) => Math.abs(b.currentShare - b.referenceShare) - Math.abs(a.currentShare - a.referenceShare))
@@ -287,7 +284,16 @@ function movedBuckets(
       upper: i === current.bounds.length ? null : (current.bounds[i] as number),
       referenceShare,
       currentShare,
-      exemplars: exemplars.filter((e) => e.scoreBucket === i).map((e) => e.traceId),
+      exemplars: store
+        .recentExemplars({
+          model: scope.model,
+          version: scope.version,
+          scoreBucket: i,
+          fromMs: scope.fromMs,
+          toMs: scope.toMs,
+          limit: EXEMPLARS_PER_BUCKET,
+        })
+        .map((e) => e.traceId),
     }));
 }
 

@@ -27,6 +27,7 @@ export interface ModelReport {
       upper: number | null;
       referenceShare: number;
       currentShare: number;
+      /** trace ids of up to 10 predictions scored in this bucket, newest first */
       exemplars: string[];
     }[];
   } | null;

@@ -8,6 +8,7 @@ export type {
   ModelSummary,
   OutcomeSpanRecord,
   PredictionSpanRecord,
+  RecentExemplarsQuery,
   SeriesQuery,
   StoreOptions,
   VersionWindow,

@@ -11,6 +11,7 @@ import type {
   ModelSummary,
   OutcomeSpanRecord,
   PredictionSpanRecord,
+  RecentExemplarsQuery,
   SeriesQuery,
   VersionWindow,
 } from './types.js';
@@ -56,6 +57,15 @@ function sumsIn(w: RollingWindow, info: SeriesInfo, q: SeriesQuery): WindowSums 
 
 const EMPTY_COUNTS = new Float64Array(0);
 
+function exemplarRecord(r: {
+  score_bucket: number;
+  trace_id: string;
+  span_id: string;
+  time_ms: number;
+}): ExemplarRecord {
+  return { scoreBucket: r.score_bucket, traceId: r.trace_id, spanId: r.span_id, timeMs: r.time_ms };
+}
+
 const SERIES_BUCKETS = `
   SELECT s.attributes, s.bounds, b.count, b.sum, b.counts
   FROM series s JOIN buckets b ON b.series_id = s.id
@@ -71,6 +81,7 @@ export class Queries {
   readonly #unlabelledOutcomes;
   readonly #exemplars;
   readonly #exemplarsOfVersion;
+  readonly #recentExemplars;
 
   constructor(db: Database.Database) {
     this.#seriesBuckets = db.prepare<[string, string, string, number, number], BucketRow>(SERIES_BUCKETS);
@@ -103,6 +114,13 @@ export class Queries {
     this.#exemplars = db.prepare<[string, number, number], ExemplarRow>(exemplars + order);
     this.#exemplarsOfVersion = db.prepare<[string, number, number, string], ExemplarRow>(
       `${exemplars} AND version = ?${order}`,
+    );
+    // Walks the primary key (model, version, time bucket, score bucket, trace, span) backwards and stops
+    // at the limit, however many exemplars a week holds.
+    this.#recentExemplars = db.prepare<[string, string, number, number, number, number], ExemplarRow>(
+      `SELECT score_bucket, trace_id, span_id, time_ms FROM exemplars
+       WHERE model = ? AND version = ? AND score_bucket = ? AND time_bucket_ms >= ? AND time_bucket_ms < ?
+       ORDER BY time_bucket_ms DESC, trace_id DESC, span_id DESC LIMIT ?`,
     );
   }
 
@@ -260,12 +278,13 @@ export class Queries {
       q.version === undefined
         ? this.#exemplars.all(q.model, q.fromMs, q.toMs)
         : this.#exemplarsOfVersion.all(q.model, q.fromMs, q.toMs, q.version);
-    return rows.map((r) => ({
-      scoreBucket: r.score_bucket,
-      traceId: r.trace_id,
-      spanId: r.span_id,
-      timeMs: r.time_ms,
-    }));
+    return rows.map(exemplarRecord);
+  }
+
+  recentExemplars(q: RecentExemplarsQuery): ExemplarRecord[] {
+    return this.#recentExemplars
+      .all(q.model, q.version, q.scoreBucket, q.fromMs, q.toMs, q.limit)
+      .map(exemplarRecord);
   }
 }
 

@@ -22,6 +22,7 @@ import type {
   ModelSummary,
   OutcomeSpanRecord,
   PredictionSpanRecord,
+  RecentExemplarsQuery,
   SeriesQuery,
   StoreOptions,
   VersionWindow,
@@ -283,6 +284,14 @@ export class Store {
 
   exemplars(q: { model: string; version?: string; fromMs: number; toMs: number }): ExemplarRecord[] {
     return this.#queries.exemplars(q);
+  }
+
+  /**
+   * Up to `limit` exemplars of one score bucket, newest time bucket first: what a report shows, read
+   * without the week of reservoirs a window can hold (22 buckets × 5 per minute).
+   */
+  recentExemplars(q: RecentExemplarsQuery): ExemplarRecord[] {
+    return this.#queries.recentExemplars(q);
   }
 
   /** Applies retention and the span TTL as of `nowMs`. */

@@ -111,3 +111,14 @@ export interface ExemplarRecord {
   spanId: string;
   timeMs: number;
 }
+
+/** The newest exemplars of one score bucket in a window (see `Store.recentExemplars`). */
+export interface RecentExemplarsQuery {
+  model: string;
+  version: string;
+  /** index of the `ml.prediction.score` bucket, OpenTelemetry layout */
+  scoreBucket: number;
+  fromMs: number;
+  toMs: number;
+  limit: number;
+}
