@@ -41,7 +41,7 @@ describe('NullReference', () => {
   it('answers the same again from what it keeps, also after starting over', () => {
     const options = { edges, simulations: 1000 };
     const nulls = new NullReference(skewed, options);
-    // More sizes than it keeps p-value tables for (8): the later ones start its store over.
+    // More sizes than it keeps p-value tables for (4): the later ones start its store over.
     const sizes = [12, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 12];
     for (const round of [1, 2]) {
       for (const n of sizes) {

@@ -66,7 +66,8 @@ class ByMethod<V> {
  * a monitor's cycle asks for every feature, window and method every few minutes. The reference and
  * options are copied, validated and hashed once; large windows then cost a few arithmetic operations,
  * and the simulated thresholds of small ones are kept (up to 512), as are the p-value tables of the
- * last few sizes (up to 8, about 4 KB each at α = 0.01). The answers are exactly
+ * last few sizes (up to 4, about 4 KB each at α = 0.01: thousands of references stay within tens of
+ * MB; older tables are still found in the shared cache). The answers are exactly
  * those of {@link nullThreshold}, {@link nullPValueFor} and {@link nullIsAsymptotic} with the same
  * arguments (which also fill and use their caches).
  *
@@ -89,7 +90,7 @@ export class NullReference {
   /** large-sample quantiles of √n·D for the linear distances, by method and α (n: 0) */
   readonly #linear = new ByMethod<number>(512);
   /** p-value tables of small windows by method and n (α: 0); a window hovers over a few sizes */
-  readonly #tables = new ByMethod<PValueTable>(8);
+  readonly #tables = new ByMethod<PValueTable>(4);
   /** the reference as shares the distances trust */
   readonly #trusted: TrustedShares;
   #current: TrustedShares | undefined;
