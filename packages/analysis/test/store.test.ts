@@ -854,7 +854,7 @@ describe('exemplars', () => {
     ).toEqual([nextMinute.traceId]);
   });
 
-  it('gives the newest exemplars of one score bucket, up to a limit', () => {
+  it('gives the newest exemplars of each asked score bucket, up to a limit', () => {
     const store = open({ exemplarsPerBucket: 3 });
     // Four minutes, each with two spans scored 0.52 (bucket 11) and one scored 1 (bucket 20); one in v4.
     const spans = [0, 1, 2, 3].flatMap((m) => [
@@ -869,7 +869,7 @@ describe('exemplars', () => {
     const newestFirst = (a: Span, b: Span) =>
       Math.floor(Number(b.endTimeUnixNano / 1_000_000n) / MIN) -
         Math.floor(Number(a.endTimeUnixNano / 1_000_000n) / MIN) || (a.traceId < b.traceId ? 1 : -1);
-    const query = { model: 'loan', version: '3', scoreBucket: 11, fromMs: T0, toMs: T0 + 4 * MIN };
+    const query = { model: 'loan', version: '3', scoreBuckets: [11], fromMs: T0, toMs: T0 + 4 * MIN };
     expect(store.recentExemplars({ ...query, limit: 5 }).map((e) => e.traceId)).toEqual(
       [...inBucket11]
         .sort(newestFirst)
@@ -887,7 +887,14 @@ describe('exemplars', () => {
         .sort(newestFirst)
         .map((s) => s.traceId),
     );
-    expect(store.recentExemplars({ ...query, scoreBucket: 20, limit: 10 })).toHaveLength(4);
+    expect(store.recentExemplars({ ...query, scoreBuckets: [20], limit: 10 })).toHaveLength(4);
+    // Several buckets: each its own newest, one bucket after the other.
+    expect(
+      store.recentExemplars({ ...query, scoreBuckets: [20, 11], limit: 2 }).map((e) => e.scoreBucket),
+    ).toEqual([20, 20, 11, 11]);
+    expect(store.recentExemplars({ ...query, fromMs: T0 + 10 * MIN, toMs: T0 + 20 * MIN, limit: 2 })).toEqual(
+      [],
+    );
     expect(store.recentExemplars({ ...query, version: '4', limit: 10 }).map((e) => e.traceId)).toEqual([
       v4.traceId,
     ]);

@@ -275,26 +275,25 @@ function movedBuckets(
   current: { count: number; bounds: number[]; counts: number[] },
 ): NonNullable<ModelReport['drift']>['movedBuckets'] {
   const refTotal = reference.reduce((a, b) => a + b, 0);
-  return current.counts
+  const moved = current.counts
     .map((c, i) => ({ i, referenceShare: (reference[i] ?? 0) / refTotal, currentShare: c / current.count }))
     .sort((a, b) => Math.abs(b.currentShare - b.referenceShare) - Math.abs(a.currentShare - a.referenceShare))
-    .slice(0, 3)
-    .map(({ i, referenceShare, currentShare }) => ({
-      lower: i === 0 ? null : (current.bounds[i - 1] as number),
-      upper: i === current.bounds.length ? null : (current.bounds[i] as number),
-      referenceShare,
-      currentShare,
-      exemplars: store
-        .recentExemplars({
-          model: scope.model,
-          version: scope.version,
-          scoreBucket: i,
-          fromMs: scope.fromMs,
-          toMs: scope.toMs,
-          limit: EXEMPLARS_PER_BUCKET,
-        })
-        .map((e) => e.traceId),
-    }));
+    .slice(0, 3);
+  const exemplars = store.recentExemplars({
+    model: scope.model,
+    version: scope.version,
+    scoreBuckets: moved.map((m) => m.i),
+    fromMs: scope.fromMs,
+    toMs: scope.toMs,
+    limit: EXEMPLARS_PER_BUCKET,
+  });
+  return moved.map(({ i, referenceShare, currentShare }) => ({
+    lower: i === 0 ? null : (current.bounds[i - 1] as number),
+    upper: i === current.bounds.length ? null : (current.bounds[i] as number),
+    referenceShare,
+    currentShare,
+    exemplars: exemplars.filter((e) => e.scoreBucket === i).map((e) => e.traceId),
+  }));
 }
 
 function rarerClass(profile: Profile | undefined): string | undefined {

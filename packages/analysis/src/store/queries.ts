@@ -82,6 +82,7 @@ export class Queries {
   readonly #exemplars;
   readonly #exemplarsOfVersion;
   readonly #recentExemplars;
+  readonly #anyExemplar;
 
   constructor(db: Database.Database) {
     this.#seriesBuckets = db.prepare<[string, string, string, number, number], BucketRow>(SERIES_BUCKETS);
@@ -117,6 +118,10 @@ export class Queries {
     );
     // Walks the primary key (model, version, time bucket, score bucket, trace, span) backwards and stops
     // at the limit, however many exemplars a week holds.
+    this.#anyExemplar = db.prepare<[string, string, number, number], { one: number }>(
+      `SELECT 1 AS one FROM exemplars
+       WHERE model = ? AND version = ? AND time_bucket_ms >= ? AND time_bucket_ms < ? LIMIT 1`,
+    );
     this.#recentExemplars = db.prepare<[string, string, number, number, number, number], ExemplarRow>(
       `SELECT score_bucket, trace_id, span_id, time_ms FROM exemplars
        WHERE model = ? AND version = ? AND score_bucket = ? AND time_bucket_ms >= ? AND time_bucket_ms < ?
@@ -282,9 +287,11 @@ export class Queries {
   }
 
   recentExemplars(q: RecentExemplarsQuery): ExemplarRecord[] {
-    return this.#recentExemplars
-      .all(q.model, q.version, q.scoreBucket, q.fromMs, q.toMs, q.limit)
-      .map(exemplarRecord);
+    // Many services export no traces: one probe then, instead of a walk per bucket.
+    if (this.#anyExemplar.get(q.model, q.version, q.fromMs, q.toMs) === undefined) return [];
+    return q.scoreBuckets.flatMap((bucket) =>
+      this.#recentExemplars.all(q.model, q.version, bucket, q.fromMs, q.toMs, q.limit).map(exemplarRecord),
+    );
   }
 }
 

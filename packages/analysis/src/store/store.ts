@@ -287,8 +287,9 @@ export class Store {
   }
 
   /**
-   * Up to `limit` exemplars of one score bucket, newest time bucket first: what a report shows, read
-   * without the week of reservoirs a window can hold (22 buckets × 5 per minute).
+   * Up to `limit` exemplars of each of the given score buckets, bucket after bucket, newest time bucket
+   * first: what a report shows, read without the week of reservoirs a window can hold (22 buckets × 5
+   * per minute).
    */
   recentExemplars(q: RecentExemplarsQuery): ExemplarRecord[] {
     return this.#queries.recentExemplars(q);

@@ -112,13 +112,14 @@ export interface ExemplarRecord {
   timeMs: number;
 }
 
-/** The newest exemplars of one score bucket in a window (see `Store.recentExemplars`). */
+/** The newest exemplars of some score buckets in a window (see `Store.recentExemplars`). */
 export interface RecentExemplarsQuery {
   model: string;
   version: string;
-  /** index of the `ml.prediction.score` bucket, OpenTelemetry layout */
-  scoreBucket: number;
+  /** indexes of `ml.prediction.score` buckets, OpenTelemetry layout */
+  scoreBuckets: readonly number[];
   fromMs: number;
   toMs: number;
+  /** exemplars per bucket at most */
   limit: number;
 }
