@@ -61,9 +61,7 @@ export function trainingServingSkew(
     const window = windows.get(plan.feature);
     if (!window) continue;
     const result =
-      plan.type === 'numeric'
-        ? numericSkew(plan, plan.laws, window, alpha)
-        : categoricalSkew(plan, plan.reference, window, alpha);
+      plan.type === 'numeric' ? numericSkew(plan, window, alpha) : categoricalSkew(plan, window, alpha);
     if (result) results.push(result);
   }
   const rejected = benjaminiHochberg(
@@ -77,10 +75,20 @@ export function trainingServingSkew(
 }
 
 /** What the skew analysis needs of one profiled feature, made once per profile. */
-type FeaturePlan = { feature: string; referenceMissingRate: number } & (
-  | { type: 'numeric' /** laws of the expected bucket shares */; laws: ReferenceLaws }
-  | { type: 'categorical'; reference: CategoricalReference }
-);
+type FeaturePlan = NumericPlan | CategoricalPlan;
+interface PlanBase {
+  feature: string;
+  referenceMissingRate: number;
+}
+interface NumericPlan extends PlanBase {
+  type: 'numeric';
+  /** laws of the expected bucket shares */
+  laws: ReferenceLaws;
+}
+interface CategoricalPlan extends PlanBase {
+  type: 'categorical';
+  reference: CategoricalReference;
+}
 
 /** By the profile's features object (the profile keeps its objects between cycles). */
 const plans = new WeakMap<Profile['features'], FeaturePlan[]>();
@@ -104,12 +112,8 @@ function plansOf(profile: Profile): FeaturePlan[] {
   return known;
 }
 
-function numericSkew(
-  plan: FeaturePlan,
-  laws: ReferenceLaws,
-  window: FeatureWindow,
-  alpha: number,
-): FeatureSkew | undefined {
+function numericSkew(plan: NumericPlan, window: FeatureWindow, alpha: number): FeatureSkew | undefined {
+  const { laws } = plan;
   const counts = window.quantileCounts;
   if (!counts) return undefined;
   const n = total(counts);
@@ -130,11 +134,11 @@ function numericSkew(
 }
 
 function categoricalSkew(
-  plan: FeaturePlan,
-  { categories, reference, laws }: CategoricalReference,
+  plan: CategoricalPlan,
   window: FeatureWindow,
   alpha: number,
 ): FeatureSkew | undefined {
+  const { categories, reference, laws } = plan.reference;
   const seen = window.categoryCounts;
   if (!seen) return undefined;
   const current = categories.map((c) => seen[c] ?? 0);

@@ -116,12 +116,12 @@ export class Queries {
     this.#exemplarsOfVersion = db.prepare<[string, number, number, string], ExemplarRow>(
       `${exemplars} AND version = ?${order}`,
     );
-    // Walks the primary key (model, version, time bucket, score bucket, trace, span) backwards and stops
-    // at the limit, however many exemplars a week holds.
     this.#anyExemplar = db.prepare<[string, string, number, number], { one: number }>(
       `SELECT 1 AS one FROM exemplars
        WHERE model = ? AND version = ? AND time_bucket_ms >= ? AND time_bucket_ms < ? LIMIT 1`,
     );
+    // Walks the primary key (model, version, time bucket, score bucket, trace, span) backwards and stops
+    // at the limit, however many exemplars a week holds.
     this.#recentExemplars = db.prepare<[string, string, number, number, number, number], ExemplarRow>(
       `SELECT score_bucket, trace_id, span_id, time_ms FROM exemplars
        WHERE model = ? AND version = ? AND score_bucket = ? AND time_bucket_ms >= ? AND time_bucket_ms < ?

@@ -113,13 +113,9 @@ export interface ExemplarRecord {
 }
 
 /** The newest exemplars of some score buckets in a window (see `Store.recentExemplars`). */
-export interface RecentExemplarsQuery {
-  model: string;
-  version: string;
+export interface RecentExemplarsQuery extends VersionWindow {
   /** indexes of `ml.prediction.score` buckets, OpenTelemetry layout */
   scoreBuckets: readonly number[];
-  fromMs: number;
-  toMs: number;
   /** exemplars per bucket at most */
   limit: number;
 }

@@ -519,9 +519,8 @@ function simulate(
  * What a p-value of a small window needs of its simulated distribution, in about 6 % of its memory:
  * every simulated distance from the 95 % quantile up (p-values up to 0.05 exact, as with the whole
  * distribution) and the quantiles at 0 %, 5 %, …, 95 % (larger p-values interpolated between them),
- * so that thousands of features' windows stay cached between cycles.
+ * so that thousands of features' windows stay cached between cycles. @internal
  */
-/** @internal */
 export interface PValueTable {
   simulations: number;
   /** every distance ≥ tail[0], sorted */
