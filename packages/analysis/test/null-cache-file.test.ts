@@ -42,7 +42,7 @@ describe('NullCacheFile', () => {
     const server = await startServer({ port: 0, dbPath: db });
     await server.close();
     const saved = JSON.parse(readFileSync(`${db}-thresholds.json`, 'utf8'));
-    expect(saved.format).toBe('modelpulse.null-cache/1');
+    expect(saved.format).toBe('modelpulse.null-cache/2');
     expect(saved.thresholds.length).toBeGreaterThan(0);
   });
 });

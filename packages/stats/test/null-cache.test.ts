@@ -35,8 +35,10 @@ describe('snapshotNullCache / restoreNullCache', () => {
     expect(m.restoreNullCache(null)).toBe(0);
     expect(m.restoreNullCache('nonsense')).toBe(0);
     expect(m.restoreNullCache({ format: 'modelpulse.null-cache/0', thresholds: [['a', 1]] })).toBe(0);
+    // Format 1 was drawn with the binomial search from 0 below n·p = 30: its values differ.
+    expect(m.restoreNullCache({ format: 'modelpulse.null-cache/1', thresholds: [['a', 1]] })).toBe(0);
     const taken = m.restoreNullCache({
-      format: 'modelpulse.null-cache/1',
+      format: 'modelpulse.null-cache/2',
       thresholds: [['a', 1], ['b', 'x'], ['c', Number.NaN], [1, 2], 'd'],
       pValueTables: [
         ['t1', good],

@@ -2,9 +2,11 @@ import { logGamma } from '../special/log-gamma.js';
 import type { Random } from './random.js';
 
 /**
- * One draw from Binomial(n, p) by inversion: from 0 when the mean is small, otherwise a chop-down search
+ * One draw from Binomial(n, p) by inversion: from 0 when the mode is 0, otherwise a chop-down search
  * outward from the mode (Kemp 1986), which takes O(√(np(1−p))) steps and is exact up to rounding. Exact
  * matters here: a normal approximation would misstate exactly the tails the thresholds are made of.
+ * Starting from 0 would take about np steps: 20 per bin for 22 bins and n = 430, against about 7 from the
+ * mode, and simulated windows are mostly such draws.
  */
 export function sampleBinomial(n: number, p: number, random: Random, start?: Float64Array): number {
   if (n === 0 || p <= 0) return 0;
@@ -14,7 +16,8 @@ export function sampleBinomial(n: number, p: number, random: Random, start?: Flo
   const odds = p / q;
   // `start[n]`: the pmf the search starts from, for callers that draw with one p and many n (NaN: not yet).
   let first = start === undefined ? Number.NaN : (start[n] as number);
-  if (n * p < 30) {
+  const mode = Math.floor((n + 1) * p);
+  if (mode === 0) {
     if (Number.isNaN(first)) {
       first = Math.exp(n * Math.log1p(-p));
       if (start !== undefined) start[n] = first;
@@ -28,7 +31,6 @@ export function sampleBinomial(n: number, p: number, random: Random, start?: Flo
     }
     return n;
   }
-  const mode = Math.floor((n + 1) * p);
   if (Number.isNaN(first)) {
     first = Math.exp(
       logGamma(n + 1) -
