@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { float64FromBlob } from './blob.js';
+import { float64Doubles } from './blob.js';
 import { type BucketRow, widened } from './bucket-row.js';
 import type { SeriesCatalog } from './catalog.js';
 
@@ -20,11 +20,17 @@ export interface RollingWindow {
   readonly sums: Map<number, WindowSums>;
 }
 
-interface StoredBucket {
-  series_id: number;
-  count: number;
-  sum: number;
-  counts: Buffer | null;
+/**
+ * The rows of one time bucket, concatenated: ids, counts and sums as comma-separated text (`quote` renders
+ * a REAL so that it reads back as the same double), the bucket counts as one BLOB, with each row's byte
+ * length (−1: none). A BLOB per row would cost a Buffer per row, three times the rest of the read.
+ */
+interface StoredBuckets {
+  ids: string;
+  counts: string;
+  sums: string;
+  widths: string;
+  doubles: Buffer | null;
 }
 
 /** Spans kept at once; the analysis asks for a few (1h, 24h, 7d and the configured ones). */
@@ -43,7 +49,7 @@ export class RollingWindows {
   readonly #bucketMs: number;
   readonly #catalog: SeriesCatalog;
   /** rows are stored in time order: a time range is one contiguous read */
-  readonly #between: Database.Statement<[number, number], StoredBucket>;
+  readonly #between: Database.Statement<[number, number], StoredBuckets>;
   readonly #maxBucket: Database.Statement<[], { max: number | null }>;
   /** start of the newest bucket holding data, once known */
   #newestMs: number | undefined;
@@ -51,8 +57,11 @@ export class RollingWindows {
   constructor(db: Database.Database, bucketMs: number, catalog: SeriesCatalog) {
     this.#bucketMs = bucketMs;
     this.#catalog = catalog;
-    this.#between = db.prepare<[number, number], StoredBucket>(
-      'SELECT series_id, count, sum, counts FROM buckets WHERE bucket_ms >= ? AND bucket_ms < ?',
+    this.#between = db.prepare<[number, number], StoredBuckets>(
+      `SELECT group_concat(series_id) AS ids, group_concat(quote(count)) AS counts,
+         group_concat(quote(sum)) AS sums, group_concat(coalesce(length(counts), -1)) AS widths,
+         CAST(group_concat(coalesce(counts, x''), '') AS BLOB) AS doubles
+       FROM buckets WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY bucket_ms`,
     );
     this.#maxBucket = db.prepare<[], { max: number | null }>('SELECT max(bucket_ms) AS max FROM buckets');
   }
@@ -112,15 +121,24 @@ export class RollingWindows {
 
   /** Adds (sign 1) or removes (sign −1) the committed bucket rows with start in [fromMs, toMs). */
   #apply(w: RollingWindow, fromMs: number, toMs: number, sign: 1 | -1): void {
-    for (const b of this.#between.iterate(fromMs, toMs)) this.#add(w, sign, b);
-  }
-
-  #add(w: RollingWindow, sign: 1 | -1, b: StoredBucket): void {
-    const s = this.#sumsOf(w, b.series_id);
-    s.rows += sign;
-    // Its last row left the window: so does the series (found here rather than by scanning every series).
-    if (s.rows === 0) w.sums.delete(b.series_id);
-    else add(s, sign, b.count, b.sum, b.counts === null ? null : float64FromBlob(b.counts));
+    for (const b of this.#between.iterate(fromMs, toMs)) {
+      const ids = numbers(b.ids);
+      const counts = numbers(b.counts);
+      const sums = numbers(b.sums);
+      const widths = numbers(b.widths);
+      const doubles = b.doubles === null ? NO_DOUBLES : float64Doubles(b.doubles);
+      let at = 0;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i] as number;
+        const width = (widths[i] as number) >> 3;
+        const s = this.#sumsOf(w, id);
+        s.rows += sign;
+        // Its last row left the window: so does the series (found here rather than by scanning every series).
+        if (s.rows === 0) w.sums.delete(id);
+        else add(s, sign, counts[i] as number, sums[i] as number, width < 0 ? null : doubles, at, width);
+        if (width > 0) at += width;
+      }
+    }
   }
 
   #sumsOf(w: RollingWindow, seriesId: number): WindowSums {
@@ -134,12 +152,22 @@ export class RollingWindows {
   }
 }
 
+const NO_DOUBLES = new Float64Array(0);
+
+/** A comma-separated list of JSON numbers (what group_concat gives) as numbers. */
+function numbers(list: string): number[] {
+  return JSON.parse(`[${list}]`) as number[];
+}
+
+/** Adds (sign 1) or removes (−1) a row's totals; its bucket counts are `counts[from … from + width)`. */
 function add(
   s: WindowSums,
   sign: 1 | -1,
   count: number,
   sum: number,
   counts: ArrayLike<number> | null,
+  from = 0,
+  width = counts === null ? 0 : counts.length,
 ): void {
   s.count += sign * count;
   const x = sign * sum;
@@ -147,7 +175,7 @@ function add(
   s.compensation += Math.abs(s.sum) >= Math.abs(x) ? s.sum - t + x : x - t + s.sum;
   s.sum = t;
   if (counts === null) return;
-  const target = widened(s.counts ?? new Float64Array(0), counts.length);
+  const target = widened(s.counts ?? new Float64Array(0), width);
   s.counts = target;
-  for (let i = 0; i < counts.length; i++) target[i] = (target[i] as number) + sign * (counts[i] as number);
+  for (let i = 0; i < width; i++) target[i] = (target[i] as number) + sign * (counts[from + i] as number);
 }

@@ -137,6 +137,10 @@ export function configure(db: Database.Database, synchronous: 'normal' | 'full')
   db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('temp_store = MEMORY');
+  // SQLite's default page cache is 2 MB. Moving windows reads megabytes of bucket rows each cycle; with
+  // 2 MB, each small query after them (outcomes, exemplars, series) read its index pages again. 64 MiB is a
+  // ceiling, filled only as pages are read.
+  db.pragma('cache_size = -65536');
   // Every export rewrites the same rows (bucket totals, cumulative state): a checkpoint copies each page
   // once however many commits changed it, so rarer checkpoints (≈ 40 MB of WAL instead of 4) copy and
   // sync far less. Durability is the WAL's either way.
