@@ -786,6 +786,33 @@ describe('spans', () => {
     expect(store.outcomeSpans({ model: 'loan', fromMs: T0, toMs: T0 + MIN })).toHaveLength(5);
   });
 
+  it('finds outcomes and exemplars that arrive after a query found none, and those of a reopened file', () => {
+    const path = join(dir, 'presence.db');
+    let store = Store.open({ path });
+    const window = { model: 'loan', version: '3', fromMs: T0, toMs: T0 + MIN };
+    const recent = { ...window, scoreBuckets: [11], limit: 5 };
+    try {
+      // Asked before any span arrived: nothing, and the store learns that the version has none.
+      expect(store.unlabelledOutcomes(window)).toEqual([]);
+      expect(store.recentExemplars(recent)).toEqual([]);
+      store.ingestTraces(
+        traces([outcomeSpan('app-1', 'approve', T0 + 5000), predictionSpan('p-1', 0.52, T0 + 6000, false)]),
+        T0 + 10_000,
+      );
+      expect(store.unlabelledOutcomes(window).map((o) => o.predictionId)).toEqual(['app-1']);
+      expect(store.recentExemplars(recent).map((e) => e.traceId)).toHaveLength(1);
+      // Another version of the model still has none.
+      expect(store.unlabelledOutcomes({ ...window, version: '4' })).toEqual([]);
+      expect(store.recentExemplars({ ...recent, version: '4' })).toEqual([]);
+      store.close();
+      store = Store.open({ path });
+      expect(store.unlabelledOutcomes(window).map((o) => o.predictionId)).toEqual(['app-1']);
+      expect(store.recentExemplars(recent).map((e) => e.traceId)).toHaveLength(1);
+    } finally {
+      store.close();
+    }
+  });
+
   it('stores a span received twice once; of two spans for one id the earliest prediction and latest outcome win', () => {
     const store = open();
     const first = predictionSpan('app-1', 0.8, T0 + 1000);

@@ -3,6 +3,7 @@ import { unpackFloat64 } from './blob.js';
 import { attributeMap } from './canonical.js';
 import type { SeriesCatalog, SeriesInfo } from './catalog.js';
 import type { RollingWindow, WindowSums } from './rolling.js';
+import type { SpanPresence } from './span-presence.js';
 import type {
   AttributeMap,
   CounterAggregate,
@@ -83,8 +84,10 @@ export class Queries {
   readonly #exemplarsOfVersion;
   readonly #recentExemplars;
   readonly #anyExemplar;
+  readonly #presence: SpanPresence;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, presence: SpanPresence) {
+    this.#presence = presence;
     this.#seriesBuckets = db.prepare<[string, string, string, number, number], BucketRow>(SERIES_BUCKETS);
     this.#seriesBucketsOfVersion = db.prepare<[string, string, string, number, number, string], BucketRow>(
       `${SERIES_BUCKETS} AND s.version = ?`,
@@ -274,6 +277,7 @@ export class Queries {
 
   /** Outcomes of one version sent without the predicted label and not marked outside the holdout. */
   unlabelledOutcomes(q: VersionWindow): OutcomeSpanRecord[] {
+    if (!this.#presence.mayHaveUnlabelledOutcomes(q.model, q.version)) return [];
     return this.#unlabelledOutcomes.all(q.model, q.version, q.fromMs, q.toMs).map(outcomeRecord);
   }
 
@@ -287,7 +291,8 @@ export class Queries {
   }
 
   recentExemplars(q: RecentExemplarsQuery): ExemplarRecord[] {
-    // Many services export no traces: one probe then, instead of a walk per bucket.
+    // Many services export no traces, or none in the window: no walk per bucket then.
+    if (!this.#presence.mayHaveExemplars(q.model, q.version)) return [];
     if (this.#anyExemplar.get(q.model, q.version, q.fromMs, q.toMs) === undefined) return [];
     return q.scoreBuckets.flatMap((bucket) =>
       this.#recentExemplars.all(q.model, q.version, bucket, q.fromMs, q.toMs, q.limit).map(exemplarRecord),

@@ -12,6 +12,7 @@ import { Queries } from './queries.js';
 import { Registry } from './registry.js';
 import { RollingWindows } from './rolling.js';
 import { configure, migrate, settleBucketMs } from './schema.js';
+import { SpanPresence } from './span-presence.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { applyTraces, type TracesContext } from './traces.js';
 import type {
@@ -72,6 +73,7 @@ export class Store {
   readonly #unflushed = new Unflushed();
   readonly #catalog: SeriesCatalog;
   readonly #rolling: RollingWindows;
+  readonly #presence: SpanPresence;
   readonly #log: IngestLog;
   /** number of the log the committed state has not applied yet */
   #epoch: number;
@@ -94,7 +96,8 @@ export class Store {
       ? new MemoryLog()
       : new FileLog(options.path, this.#epoch, options.synchronous === 'full');
     this.#registry = new Registry(this.#statements);
-    this.#queries = new Queries(db);
+    this.#presence = new SpanPresence(db);
+    this.#queries = new Queries(db, this.#presence);
     this.#catalog = new SeriesCatalog(db);
     this.#rolling = new RollingWindows(db, bucketMs, this.#catalog);
     const metrics: MetricsContext = {
@@ -111,6 +114,7 @@ export class Store {
       retentionMs: options.retentionMs,
       spanTtlMs: options.spanTtlMs,
       exemplarsPerBucket: options.exemplarsPerBucket,
+      presence: this.#presence,
     };
     // Each ingest is one immediate transaction: committed when it returns, rolled back when it throws.
     // New series are inserted right away (they need an id); a logged export's rows wait for a checkpoint.
@@ -176,6 +180,7 @@ export class Store {
 
   #rebuild(): void {
     this.#stale = false;
+    this.#presence.clear();
     this.#registry.clear();
     this.#unflushed.forget();
     this.#rolling.clear();

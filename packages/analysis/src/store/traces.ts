@@ -1,6 +1,7 @@
 import type { TracesRequest } from '../receive/model.js';
 import { ErrorList } from './errors.js';
 import { bottomK, priority, type ReservoirEntry, scoreBucket } from './reservoir.js';
+import type { SpanPresence } from './span-presence.js';
 import { classifySpan } from './spans.js';
 import type { Statements } from './statements.js';
 import type { IngestResult } from './types.js';
@@ -11,6 +12,8 @@ export interface TracesContext {
   retentionMs: number;
   spanTtlMs: number;
   exemplarsPerBucket: number;
+  /** told of every unlabelled outcome and exemplar written */
+  presence: SpanPresence;
 }
 
 interface Reservoir {
@@ -70,6 +73,7 @@ export function applyTraces(ctx: TracesContext, request: TracesRequest, received
         o.spanId,
         o.timeMs,
       );
+      if (o.predictedLabel === null) ctx.presence.unlabelledOutcomeAdded(o.model, o.version);
     }
     const s = facts.scored;
     if (s) {
@@ -109,6 +113,7 @@ export function applyTraces(ctx: TracesContext, request: TracesRequest, received
     for (const e of next) {
       if (!keptIds.has(`${e.traceId}/${e.spanId}`)) {
         statements.insertExemplar.run(...keyArgs, e.traceId, e.spanId, e.priority, e.timeMs);
+        ctx.presence.exemplarAdded(r.model, r.version);
       }
     }
   }
