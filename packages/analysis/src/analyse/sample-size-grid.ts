@@ -21,6 +21,7 @@ function point(k: number): number {
 
 /** Grid steps a recently used size keeps serving as n grows past it. */
 const STICKY_STEPS = 2;
+const STICKY_FACTOR = 2 ** (STICKY_STEPS / 8);
 /** Sizes remembered per reference. */
 const SIZES_PER_REFERENCE = 6;
 
@@ -32,13 +33,13 @@ const SIZES_PER_REFERENCE = 6;
  * 1/√n — again fewer false alarms, never more.
  */
 export function stickyGridSize(used: number[], n: number): number {
-  const grid = gridSize(n);
-  if (n < 16) return grid;
+  if (n < 16) return n;
   let best = -1;
   for (const size of used) {
-    if (size <= n && size > best && n < size * 2 ** (STICKY_STEPS / 8)) best = size;
+    if (size <= n && size > best && n < size * STICKY_FACTOR) best = size;
   }
-  if (best >= 0) return best;
+  if (best >= 0) return best; // most windows: no grid point to compute
+  const grid = gridSize(n);
   used.push(grid);
   if (used.length > SIZES_PER_REFERENCE) used.shift();
   return grid;
