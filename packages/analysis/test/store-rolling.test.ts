@@ -172,7 +172,7 @@ describe('rolling window sums', () => {
   });
 });
 
-describe('rolling window reads of stored rows', () => {
+describe('reads of stored rows', () => {
   it('give back every stored double bit for bit', () => {
     // Sums a decimal rendering with too few digits would change; the window is seeded from the file.
     const sums = [0.1 + 0.2, -1 / 3, 1e300, 5e-324, 2 ** 53 + 2, -123456789.12345679, 0];
@@ -217,20 +217,23 @@ describe('rolling window reads of stored rows', () => {
     store.close();
     store = Store.open({ path, bucketMs: SEC });
     try {
-      const got = store.histograms({
-        model: 'loan',
-        instrument: 'ml.feature.quantile',
-        fromMs: now - 60 * SEC,
-        toMs: now + 1,
-        rolling: true,
-      });
-      const byFeature = new Map(got.map((h) => [h.attributes['ml.feature.name'], h]));
-      sums.forEach((sum, i) => {
-        const h = byFeature.get(`f${i}`);
-        expect(h?.counts).toEqual([1, 2]);
-        expect(h?.count).toBe(3);
-        expect(Object.is(h?.sum, sum)).toBe(true);
-      });
+      // Both ways of reading: the rolling window's and the SQL one's.
+      for (const rolling of [true, false]) {
+        const got = store.histograms({
+          model: 'loan',
+          instrument: 'ml.feature.quantile',
+          fromMs: now - 60 * SEC,
+          toMs: now + 1,
+          rolling,
+        });
+        const byFeature = new Map(got.map((h) => [h.attributes['ml.feature.name'], h]));
+        sums.forEach((sum, i) => {
+          const h = byFeature.get(`f${i}`);
+          expect(h?.counts).toEqual([1, 2]);
+          expect(h?.count).toBe(3);
+          expect(Object.is(h?.sum, sum)).toBe(true);
+        });
+      }
     } finally {
       store.close();
     }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { unpackFloat64 } from './blob.js';
 import { attributeMap } from './canonical.js';
 import type { SeriesCatalog, SeriesInfo } from './catalog.js';
+import { CONCATENATED_BUCKETS, type ConcatenatedBuckets, forEachBucket } from './concatenated-buckets.js';
 import type { RollingWindow, WindowSums } from './rolling.js';
 import type { SpanPresence } from './span-presence.js';
 import type {
@@ -17,12 +18,10 @@ import type {
   VersionWindow,
 } from './types.js';
 
-interface BucketRow {
+/** One series' rows of the window, concatenated. */
+interface SeriesBuckets extends ConcatenatedBuckets {
   attributes: string;
   bounds: Buffer | null;
-  count: number;
-  sum: number;
-  counts: Buffer | null;
 }
 
 interface PredictionRow {
@@ -67,10 +66,11 @@ function exemplarRecord(r: {
   return { scoreBucket: r.score_bucket, traceId: r.trace_id, spanId: r.span_id, timeMs: r.time_ms };
 }
 
-const SERIES_BUCKETS = `
-  SELECT s.attributes, s.bounds, b.count, b.sum, b.counts
+const SERIES_BUCKETS = (version: string) => `
+  SELECT s.attributes, s.bounds, ${CONCATENATED_BUCKETS}
   FROM series s JOIN buckets b ON b.series_id = s.id
-  WHERE s.model = ? AND s.instrument = ? AND s.kind = ? AND b.bucket_ms >= ? AND b.bucket_ms < ?`;
+  WHERE s.model = ? AND s.instrument = ? AND s.kind = ? AND b.bucket_ms >= ? AND b.bucket_ms < ?${version}
+  GROUP BY s.id`;
 
 /** The read side of the store: merges series (instances, scopes) and time buckets into answers. */
 export class Queries {
@@ -88,10 +88,13 @@ export class Queries {
 
   constructor(db: Database.Database, presence: SpanPresence) {
     this.#presence = presence;
-    this.#seriesBuckets = db.prepare<[string, string, string, number, number], BucketRow>(SERIES_BUCKETS);
-    this.#seriesBucketsOfVersion = db.prepare<[string, string, string, number, number, string], BucketRow>(
-      `${SERIES_BUCKETS} AND s.version = ?`,
+    this.#seriesBuckets = db.prepare<[string, string, string, number, number], SeriesBuckets>(
+      SERIES_BUCKETS(''),
     );
+    this.#seriesBucketsOfVersion = db.prepare<
+      [string, string, string, number, number, string],
+      SeriesBuckets
+    >(SERIES_BUCKETS(' AND s.version = ?'));
     this.#instances = db.prepare<
       [],
       { model: string; version: string; instance: string; last_seen_ms: number }
@@ -151,7 +154,7 @@ export class Queries {
     return out;
   }
 
-  #rows(q: SeriesQuery, kind: 'histogram' | 'sum'): BucketRow[] {
+  #rows(q: SeriesQuery, kind: 'histogram' | 'sum'): SeriesBuckets[] {
     return q.version === undefined
       ? this.#seriesBuckets.all(q.model, q.instrument, kind, q.fromMs, q.toMs)
       : this.#seriesBucketsOfVersion.all(q.model, q.instrument, kind, q.fromMs, q.toMs, q.version);
@@ -166,24 +169,26 @@ export class Queries {
       string,
       { attributes: string; bounds: number[]; count: number; sum: number; counts: number[] }
     >();
-    for (const row of this.#rows(q, 'histogram')) {
-      const key = `${row.attributes}${row.bounds === null ? '-' : `b${row.bounds.toString('hex')}`}`;
+    for (const series of this.#rows(q, 'histogram')) {
+      const key = `${series.attributes}${series.bounds === null ? '-' : `b${series.bounds.toString('hex')}`}`;
       let g = groups.get(key);
-      const counts = unpackFloat64(row.counts);
-      if (!g) {
-        g = {
-          attributes: row.attributes,
-          bounds: unpackFloat64(row.bounds),
-          count: 0,
-          sum: 0,
-          counts: new Array<number>(counts.length).fill(0),
-        };
-        groups.set(key, g);
-      }
-      g.count += row.count;
-      g.sum += row.sum;
-      for (let i = 0; i < counts.length && i < g.counts.length; i++)
-        g.counts[i] = (g.counts[i] as number) + (counts[i] as number);
+      forEachBucket(series, (count, sum, doubles, from, width) => {
+        if (!g) {
+          g = {
+            attributes: series.attributes,
+            bounds: unpackFloat64(series.bounds),
+            count: 0,
+            sum: 0,
+            counts: new Array<number>(Math.max(width, 0)).fill(0),
+          };
+          groups.set(key, g);
+        }
+        g.count += count;
+        g.sum += sum;
+        const into = g.counts;
+        for (let i = 0; i < width && i < into.length; i++)
+          into[i] = (into[i] as number) + (doubles[from + i] as number);
+      });
     }
     return [...groups.keys()]
       .sort()
@@ -200,8 +205,13 @@ export class Queries {
   /** Counter increases summed over the time buckets in [fromMs, toMs) and over series with equal attributes. */
   counters(q: SeriesQuery): CounterAggregate[] {
     const groups = new Map<string, number>();
-    for (const row of this.#rows(q, 'sum'))
-      groups.set(row.attributes, (groups.get(row.attributes) ?? 0) + row.sum);
+    for (const series of this.#rows(q, 'sum')) {
+      let value = groups.get(series.attributes) ?? 0;
+      forEachBucket(series, (_, sum) => {
+        value += sum;
+      });
+      groups.set(series.attributes, value);
+    }
     return [...groups.keys()]
       .sort()
       .map((key) => ({ attributes: attributeMap(key), value: groups.get(key)! }));

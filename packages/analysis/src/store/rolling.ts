@@ -1,7 +1,12 @@
 import type Database from 'better-sqlite3';
-import { float64Doubles } from './blob.js';
 import { type BucketRow, widened } from './bucket-row.js';
 import type { SeriesCatalog } from './catalog.js';
+import {
+  CONCATENATED_BUCKETS,
+  type ConcatenatedBuckets,
+  forEachBucket,
+  numbers,
+} from './concatenated-buckets.js';
 
 /** Totals of one series over a rolling window's buckets. */
 export interface WindowSums {
@@ -20,17 +25,9 @@ export interface RollingWindow {
   readonly sums: Map<number, WindowSums>;
 }
 
-/**
- * The rows of one time bucket, concatenated: ids, counts and sums as comma-separated text (`quote` renders
- * a REAL so that it reads back as the same double), the bucket counts as one BLOB, with each row's byte
- * length (−1: none). A BLOB per row would cost a Buffer per row, three times the rest of the read.
- */
-interface StoredBuckets {
+/** The rows of one time bucket: their series ids, and the rest concatenated. */
+interface StoredBuckets extends ConcatenatedBuckets {
   ids: string;
-  counts: string;
-  sums: string;
-  widths: string;
-  doubles: Buffer | null;
 }
 
 /** Spans kept at once; the analysis asks for a few (1h, 24h, 7d and the configured ones). */
@@ -58,10 +55,8 @@ export class RollingWindows {
     this.#bucketMs = bucketMs;
     this.#catalog = catalog;
     this.#between = db.prepare<[number, number], StoredBuckets>(
-      `SELECT group_concat(series_id) AS ids, group_concat(quote(count)) AS counts,
-         group_concat(quote(sum)) AS sums, group_concat(coalesce(length(counts), -1)) AS widths,
-         CAST(group_concat(coalesce(counts, x''), '') AS BLOB) AS doubles
-       FROM buckets WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY bucket_ms`,
+      `SELECT group_concat(b.series_id) AS ids, ${CONCATENATED_BUCKETS}
+       FROM buckets b WHERE b.bucket_ms >= ? AND b.bucket_ms < ? GROUP BY b.bucket_ms`,
     );
     this.#maxBucket = db.prepare<[], { max: number | null }>('SELECT max(bucket_ms) AS max FROM buckets');
   }
@@ -121,23 +116,17 @@ export class RollingWindows {
 
   /** Adds (sign 1) or removes (sign −1) the committed bucket rows with start in [fromMs, toMs). */
   #apply(w: RollingWindow, fromMs: number, toMs: number, sign: 1 | -1): void {
-    for (const b of this.#between.iterate(fromMs, toMs)) {
-      const ids = numbers(b.ids);
-      const counts = numbers(b.counts);
-      const sums = numbers(b.sums);
-      const widths = numbers(b.widths);
-      const doubles = b.doubles === null ? NO_DOUBLES : float64Doubles(b.doubles);
-      let at = 0;
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i] as number;
-        const width = (widths[i] as number) >> 3;
+    for (const group of this.#between.iterate(fromMs, toMs)) {
+      const ids = numbers(group.ids);
+      let i = 0;
+      forEachBucket(group, (count, sum, doubles, from, width) => {
+        const id = ids[i++] as number;
         const s = this.#sumsOf(w, id);
         s.rows += sign;
         // Its last row left the window: so does the series (found here rather than by scanning every series).
         if (s.rows === 0) w.sums.delete(id);
-        else add(s, sign, counts[i] as number, sums[i] as number, width < 0 ? null : doubles, at, width);
-        if (width > 0) at += width;
-      }
+        else add(s, sign, count, sum, width < 0 ? null : doubles, from, width);
+      });
     }
   }
 
@@ -150,13 +139,6 @@ export class RollingWindows {
     }
     return s;
   }
-}
-
-const NO_DOUBLES = new Float64Array(0);
-
-/** A comma-separated list of JSON numbers (what group_concat gives) as numbers. */
-function numbers(list: string): number[] {
-  return JSON.parse(`[${list}]`) as number[];
 }
 
 /** Adds (sign 1) or removes (−1) a row's totals; its bucket counts are `counts[from … from + width)`. */
