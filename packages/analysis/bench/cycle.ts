@@ -25,7 +25,9 @@ import { Store } from '../src/store/index.js';
 const MODELS = Number(process.env.BENCH_MODELS ?? 100);
 const FEATURES = Number(process.env.BENCH_FEATURES ?? 50);
 const EXPORT_MINUTES = Number(process.env.BENCH_EXPORT_MINUTES ?? 60);
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+// An hour of minutes: the first cycles simulate the window sizes met for the first time, the later ones show
+// the service once those are kept.
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 60);
 const RECENT_MINUTES = Number(process.env.BENCH_RECENT_MINUTES ?? 120);
 const PER_HOUR = 500; // predictions per model and hour
 const CATEGORICAL_EVERY = 4; // every 4th feature is categorical (5 values)
