@@ -390,6 +390,27 @@ describe('cumulative and delta counters', () => {
     expect(only(store.counters(outcomeQuery)).value).toBe(5);
   });
 
+  it('recognises a retried delta export after a restart, and still adds a late point it never saw', () => {
+    const path = join(dir, 'delta.db');
+    let store = Store.open({ path });
+    const e1 = request([counter([np(T0, T0 + 10_000, 3)], 'delta')]);
+    const e2 = request([counter([np(T0 + 10_000, T0 + 20_000, 2)], 'delta')]);
+    try {
+      store.ingestMetrics(e1, T0);
+      store.ingestMetrics(e2, T0);
+      store.close();
+      store = Store.open({ path });
+      store.ingestMetrics(e2, T0 + 1); // the newest point of the file, again
+      store.ingestMetrics(e1, T0 + 2);
+      expect(only(store.counters(outcomeQuery)).value).toBe(5);
+      // Older than the newest point, but never applied (another interval): added.
+      store.ingestMetrics(request([counter([np(T0 + 2_000, T0 + 5_000, 7)], 'delta')]), T0 + 3);
+      expect(only(store.counters(outcomeQuery)).value).toBe(12);
+    } finally {
+      store.close();
+    }
+  });
+
   it('adds delta histograms once per (series, start, time)', () => {
     const store = open();
     const e = request([

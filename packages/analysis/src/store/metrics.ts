@@ -290,8 +290,16 @@ class MetricsRun {
   #firstDelta(seriesId: number, point: HistogramPoint | NumberPoint): boolean {
     const start = point.startTimeUnixNano;
     const time = point.timeUnixNano;
-    if (this.ctx.statements.deltaApplied.get(seriesId, start, time) !== undefined) return false;
-    return !this.ctx.unflushed.deltaSeen(seriesId, start, time);
+    const { registry } = this.ctx;
+    if (
+      !registry.deltaIsNewer(seriesId, time) &&
+      this.ctx.statements.deltaApplied.get(seriesId, start, time) !== undefined
+    ) {
+      return false;
+    }
+    if (this.ctx.unflushed.deltaSeen(seriesId, start, time)) return false;
+    registry.deltaApplied(seriesId, time);
+    return true;
   }
 
   /** Adds the request's sums to the bucket totals; the rows are written at the next checkpoint. */

@@ -85,6 +85,10 @@ export class Registry {
   readonly #histograms = new Map<number, Map<bigint, HistogramStream>>();
   readonly #counters = new Map<number, Map<bigint, CounterState>>();
   readonly #buckets = new Map<number, SeriesBuckets>();
+  /** the newest delta point time this process applied, per series */
+  readonly #newestDelta = new Map<number, bigint>();
+  /** the newest delta point time in the file, read when first needed */
+  #newestStoredDelta: bigint | undefined;
   readonly #statements: Statements;
 
   constructor(statements: Statements) {
@@ -96,6 +100,23 @@ export class Registry {
     this.#histograms.clear();
     this.#counters.clear();
     this.#buckets.clear();
+    this.#newestDelta.clear();
+    this.#newestStoredDelta = undefined;
+  }
+
+  /**
+   * Whether a delta point of the series at `timeNs` is newer than every delta point applied to it, stored
+   * or not: then it cannot be a retry, and needs no lookup. Exporters send delta points in time order, so
+   * this holds for nearly all of them; a retried export of points already applied fails it and is looked up.
+   */
+  deltaIsNewer(seriesId: number, timeNs: bigint): boolean {
+    this.#newestStoredDelta ??= this.#statements.newestDelta.get()?.max ?? -1n;
+    return timeNs > this.#newestStoredDelta && timeNs > (this.#newestDelta.get(seriesId) ?? -1n);
+  }
+
+  /** Notes a delta point applied to the series (kept until the next `clear`). */
+  deltaApplied(seriesId: number, timeNs: bigint): void {
+    if (timeNs > (this.#newestDelta.get(seriesId) ?? -1n)) this.#newestDelta.set(seriesId, timeNs);
   }
 
   group(

@@ -42,6 +42,9 @@ export function prepareStatements(db: Database.Database) {
     deltaApplied: p<[number, bigint, bigint], { 1: 1 }>(
       'SELECT 1 FROM delta_applied WHERE series_id = ? AND start_ns = ? AND time_ns = ?',
     ),
+    newestDelta: p<[], { max: bigint | null }>('SELECT max(time_ns) AS max FROM delta_applied').safeIntegers(
+      true,
+    ),
     markDelta: p<[number, bigint, bigint]>(
       'INSERT OR IGNORE INTO delta_applied (series_id, start_ns, time_ns) VALUES (?, ?, ?)',
     ),
