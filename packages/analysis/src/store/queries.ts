@@ -154,10 +154,11 @@ export class Queries {
     return out;
   }
 
-  #rows(q: SeriesQuery, kind: 'histogram' | 'sum'): SeriesBuckets[] {
+  /** One series at a time: a long window of a busy series concatenates to megabytes. */
+  #rows(q: SeriesQuery, kind: 'histogram' | 'sum'): IterableIterator<SeriesBuckets> {
     return q.version === undefined
-      ? this.#seriesBuckets.all(q.model, q.instrument, kind, q.fromMs, q.toMs)
-      : this.#seriesBucketsOfVersion.all(q.model, q.instrument, kind, q.fromMs, q.toMs, q.version);
+      ? this.#seriesBuckets.iterate(q.model, q.instrument, kind, q.fromMs, q.toMs)
+      : this.#seriesBucketsOfVersion.iterate(q.model, q.instrument, kind, q.fromMs, q.toMs, q.version);
   }
 
   /**
