@@ -74,25 +74,25 @@ export class SeriesCatalog {
   }
 
   #add(row: SeriesRow): void {
-    const boundsKey = row.bounds === null ? '-' : `b${row.bounds.toString('hex')}`;
-    let bounds = this.#bounds.get(boundsKey);
+    const key = boundsKey(row.bounds);
+    let bounds = this.#bounds.get(key);
     if (bounds === undefined) {
       bounds = Object.freeze(unpackFloat64(row.bounds));
-      this.#bounds.set(boundsKey, bounds);
+      this.#bounds.set(key, bounds);
     }
     const info: SeriesInfo = {
       id: row.id,
       version: row.version,
-      groupKey: `${row.attributes}${boundsKey}`,
+      groupKey: `${row.attributes}${key}`,
       attributes: Object.freeze(attributeMap(row.attributes)),
       bounds,
     };
     this.#info.set(row.id, info);
-    const key = indexKey(row.kind, row.model, row.instrument);
-    let list = this.#index.get(key);
+    const index = indexKey(row.kind, row.model, row.instrument);
+    let list = this.#index.get(index);
     if (!list) {
       list = { series: [], sorted: true };
-      this.#index.set(key, list);
+      this.#index.set(index, list);
     }
     list.series.push(info);
     list.sorted = false;
@@ -100,4 +100,9 @@ export class SeriesCatalog {
 }
 
 const EMPTY: readonly SeriesInfo[] = [];
+
+/** Text equal for equal packed bounds (`-` for none): the bounds part of a group key. */
+export function boundsKey(bounds: Buffer | null): string {
+  return bounds === null ? '-' : `b${bounds.toString('hex')}`;
+}
 const indexKey = (kind: string, model: string, instrument: string) => `${kind}\0${model}\0${instrument}`;

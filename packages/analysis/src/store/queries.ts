@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { unpackFloat64 } from './blob.js';
 import { attributeMap } from './canonical.js';
-import type { SeriesCatalog, SeriesInfo } from './catalog.js';
+import { boundsKey, type SeriesCatalog, type SeriesInfo } from './catalog.js';
 import { CONCATENATED_BUCKETS, type ConcatenatedBuckets, forEachBucket } from './concatenated-buckets.js';
 import type { RollingWindow, WindowSums } from './rolling.js';
 import type { SpanPresence } from './span-presence.js';
@@ -171,7 +171,7 @@ export class Queries {
       { attributes: string; bounds: number[]; count: number; sum: number; counts: number[] }
     >();
     for (const series of this.#rows(q, 'histogram')) {
-      const key = `${series.attributes}${series.bounds === null ? '-' : `b${series.bounds.toString('hex')}`}`;
+      const key = `${series.attributes}${boundsKey(series.bounds)}`;
       let g = groups.get(key);
       forEachBucket(series, (count, sum, doubles, from, width) => {
         if (!g) {
