@@ -1,4 +1,7 @@
+import { type IncomingMessage, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { type ServerType, serve } from '@hono/node-server';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
@@ -180,6 +183,142 @@ describe('OTLP/HTTP receiver', () => {
     expect(
       (await post(app, '{"resourceSpans":[]}', { 'content-type': 'application/json' }, '/v1/traces')).status,
     ).toBe(200);
+  });
+});
+
+/** Serves the app with @hono/node-server on loopback, as `modelpulse serve` does. */
+async function served(app: ReturnType<typeof createApp>): Promise<{ url: string; server: ServerType }> {
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/metrics`, server };
+}
+
+/**
+ * POSTs `chunks` one write at a time without a Content-Length (chunked transfer coding); the request is
+ * ended only after the answer arrived or all chunks are written, whichever is first. Resolves with the
+ * status, the body and how many chunks had been written when the answer came.
+ */
+function postChunked(
+  url: string,
+  chunks: Uint8Array[],
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; chunksWritten: number }> {
+  return new Promise((resolve, reject) => {
+    let written = 0;
+    let answered = false;
+    const req = request(url, { method: 'POST', headers }, (res: IncomingMessage) => {
+      answered = true;
+      const seen = written;
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString(), chunksWritten: seen });
+        req.destroy(); // the rest of a refused body is not sent
+      });
+    });
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    const next = () => {
+      if (answered) return;
+      if (written === chunks.length) {
+        req.end();
+        return;
+      }
+      req.write(chunks[written++]);
+      setTimeout(next, 5); // separate writes, so the server sees separate chunks
+    };
+    next();
+  });
+}
+
+describe('OTLP/HTTP receiver over real HTTP (@hono/node-server)', () => {
+  let server: ServerType | undefined;
+  afterEach(async () => {
+    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+    server = undefined;
+  });
+
+  it('accepts a body sent in chunks without a Content-Length, plain or gzip', async () => {
+    const app = createApp({ store });
+    const served_ = await served(app);
+    server = served_.server;
+    const json = Buffer.from(validJson);
+    const thirds = [json.subarray(0, 100), json.subarray(100, 400), json.subarray(400)];
+    const plain = await postChunked(served_.url, thirds, { 'content-type': 'application/json' });
+    expect(plain).toMatchObject({ status: 200, body: '{}' });
+    const zipped = gzipSync(json);
+    const gzip = await postChunked(served_.url, [zipped.subarray(0, 50), zipped.subarray(50)], {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    expect(gzip).toMatchObject({ status: 200, body: '{}' });
+    // The same export twice: the second is a retry of an applied cumulative point, so still one count of 2.
+    const stored = store.histograms({
+      model: 'm',
+      instrument: 'ml.prediction.score',
+      fromMs: 0,
+      toMs: Date.now() + 120_000,
+    });
+    expect(stored.map((h) => [h.count, h.counts])).toEqual([[2, [0, 1, 1]]]);
+  });
+
+  it('answers 413 to a chunked body as soon as it passes the limit, without waiting for the rest', async () => {
+    const app = createApp({ store, bodyLimit: 1000 });
+    const served_ = await served(app);
+    server = served_.server;
+    const chunk = new Uint8Array(600).fill(32);
+    const answer = await postChunked(
+      served_.url,
+      Array.from({ length: 50 }, () => chunk),
+      {
+        'content-type': 'application/json',
+      },
+    );
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).message).toMatch(/1000-byte limit/);
+    // 50 chunks were on offer; the answer came after the second passed the limit (a few more may be in flight).
+    expect(answer.chunksWritten).toBeLessThan(10);
+    expect(store.models()).toEqual([]);
+    // The service still takes the next export.
+    const ok = await postChunked(served_.url, [Buffer.from(validJson)], {
+      'content-type': 'application/json',
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it('reads each body into a reused buffer without what an earlier, longer body left there', async () => {
+    const app = createApp({ store });
+    const served_ = await served(app);
+    server = served_.server;
+    const send = (body: string) =>
+      fetch(served_.url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    // A longer export first (padded with whitespace, valid JSON), then the shorter one into the same buffer.
+    const padded = `${validJson.replace('"m"', '"first"')}${' '.repeat(20_000)}`;
+    expect((await send(padded)).status).toBe(200);
+    const second = await send(validJson);
+    expect(second.status).toBe(200);
+    expect(await second.text()).toBe('{}');
+    expect(store.models().map((m) => m.name)).toEqual(['first', 'm']);
+  });
+
+  it('answers 413 from the Content-Length alone, and reads a declared body into place', async () => {
+    const app = createApp({ store, bodyLimit: 1000 });
+    const served_ = await served(app);
+    server = served_.server;
+    const response = await fetch(served_.url, {
+      method: 'POST',
+      body: 'x'.repeat(2000),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(413);
+    const accepted = await fetch(served_.url, {
+      method: 'POST',
+      body: validJson,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(accepted.status).toBe(200);
+    expect(store.models().map((m) => m.name)).toEqual(['m']);
   });
 });
 

@@ -1,6 +1,8 @@
-import { gunzipSync } from 'node:zlib';
+import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Store } from '../store/index.js';
+import { readBody } from './body.js';
+import { BodyBuffers } from './body-buffers.js';
 import type { IngestOptions } from './options.js';
 import {
   decodeLogsRequest,
@@ -20,6 +22,7 @@ type Signal = 'metrics' | 'traces' | 'logs';
  */
 export function otlpRoutes(store: Store, options: IngestOptions): Hono {
   const app = new Hono();
+  const buffers = new BodyBuffers();
   let inFlight = 0;
 
   const handle = (signal: Signal) =>
@@ -43,9 +46,15 @@ export function otlpRoutes(store: Store, options: IngestOptions): Hono {
       }
       inFlight++;
       try {
-        const body = await readBody(c.req.raw, c.req.header('content-encoding'), options.bodyLimit, format);
-        const receivedAt = Date.now();
-        const result = ingest(store, signal, body, format, receivedAt);
+        // Under @hono/node-server the Node request is `c.env.incoming`; in process (`app.request`) there is none.
+        const { incoming } = (c.env ?? {}) as Partial<HttpBindings>;
+        const body = await readBody(c.req.raw, incoming, buffers, options.bodyLimit, format);
+        let result: ReturnType<typeof ingest>;
+        try {
+          result = ingest(store, signal, body.bytes, format, Date.now());
+        } finally {
+          body.release();
+        }
         const partial =
           result.rejected > 0
             ? { rejected: result.rejected, errorMessage: result.errors.slice(0, 5).join('; ') }
@@ -77,33 +86,6 @@ function ingest(store: Store, signal: Signal, body: Uint8Array, format: OtlpForm
     if (isBusy(error)) throw otlpError(503, 'The store is busy; retry later.', format, 1);
     throw error;
   }
-}
-
-async function readBody(
-  request: Request,
-  encoding: string | undefined,
-  limit: number,
-  format: OtlpFormat,
-): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > limit) throw tooLarge(limit, format);
-  const raw = new Uint8Array(await request.arrayBuffer());
-  if (raw.byteLength > limit) throw tooLarge(limit, format);
-  const coding = encoding?.trim().toLowerCase();
-  if (coding === undefined || coding === '' || coding === 'identity') return raw;
-  if (coding !== 'gzip')
-    throw otlpError(415, `Content-Encoding ${coding} is not supported; use gzip or none.`, format);
-  try {
-    // maxOutputLength bounds what a small gzip bomb can expand to.
-    return gunzipSync(raw, { maxOutputLength: limit });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit, format);
-    throw otlpError(400, `Body is not valid gzip: ${(error as Error).message}`, format);
-  }
-}
-
-function tooLarge(limit: number, format: OtlpFormat) {
-  return otlpError(413, `Body exceeds the ${limit}-byte limit (decompressed).`, format);
 }
 
 function formatOf(contentType: string | undefined): OtlpFormat | undefined {

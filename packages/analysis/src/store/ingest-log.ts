@@ -26,7 +26,7 @@ export interface LoggedExport {
 export interface IngestLog {
   /** body bytes appended since the log started */
   readonly bytes: number;
-  /** Appends one export; when it throws, nothing was appended. */
+  /** Appends one export; when it throws, nothing was appended. The body's memory is the caller's again after. */
   append(entry: LoggedExport): void;
   entries(): LoggedExport[];
   /** The checkpoint that committed `epoch` has every entry: start empty. */
@@ -40,7 +40,7 @@ export class MemoryLog implements IngestLog {
   bytes = 0;
 
   append(entry: LoggedExport): void {
-    this.#entries.push(entry);
+    this.#entries.push({ ...entry, body: entry.body.slice() }); // the receiver reuses body buffers
     this.bytes += entry.body.byteLength;
   }
 

@@ -1,0 +1,105 @@
+import type { IncomingMessage } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import type { BodyBuffers } from './body-buffers.js';
+import { type OtlpFormat, otlpError } from './status.js';
+
+export interface Body {
+  bytes: Uint8Array;
+  /** Gives its memory back for the next request: call it once nothing reads `bytes` any more. */
+  release(): void;
+}
+
+const NOTHING_TO_RELEASE = () => {};
+
+/**
+ * The request body after gzip, refused with 413 once it passes `limit` (compressed or not). Under
+ * @hono/node-server the body is read straight from the Node request (`incoming`): a declared body into
+ * one of the reused `buffers`, and not a byte past the limit even without a Content-Length. Elsewhere
+ * (in-process `app.request`, other runtimes) it is read through the Fetch API.
+ */
+export async function readBody(
+  request: Request,
+  incoming: IncomingMessage | undefined,
+  buffers: BodyBuffers,
+  limit: number,
+  format: OtlpFormat,
+): Promise<Body> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) throw tooLarge(limit, format);
+  const raw =
+    incoming === undefined
+      ? { bytes: new Uint8Array(await request.arrayBuffer()), release: NOTHING_TO_RELEASE }
+      : await readIncoming(incoming, declared, buffers, limit, format);
+  const coding = request.headers.get('content-encoding')?.trim().toLowerCase();
+  if (raw.bytes.byteLength <= limit && (coding === undefined || coding === '' || coding === 'identity'))
+    return raw;
+  try {
+    if (raw.bytes.byteLength > limit) throw tooLarge(limit, format);
+    if (coding !== 'gzip')
+      throw otlpError(415, `Content-Encoding ${coding} is not supported; use gzip or none.`, format);
+    return { bytes: gunzip(raw.bytes, limit, format), release: NOTHING_TO_RELEASE };
+  } finally {
+    raw.release();
+  }
+}
+
+function gunzip(bytes: Uint8Array, limit: number, format: OtlpFormat): Uint8Array {
+  try {
+    // maxOutputLength bounds what a small gzip bomb can expand to.
+    return gunzipSync(bytes, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit, format);
+    throw otlpError(400, `Body is not valid gzip: ${(error as Error).message}`, format);
+  }
+}
+
+/**
+ * Copies the chunks of a Node request body into one buffer. With a Content-Length (which the HTTP parser
+ * holds the body to) that is the only copy, into a reused buffer; a chunked body is gathered and joined,
+ * and dropped as soon as it passes the limit: the rest is discarded as it arrives, never held.
+ */
+function readIncoming(
+  incoming: IncomingMessage,
+  declared: number,
+  buffers: BodyBuffers,
+  limit: number,
+  format: OtlpFormat,
+): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const sized = Number.isSafeInteger(declared) && declared >= 0 ? buffers.take(declared) : null;
+    const release = sized ? () => buffers.give(sized) : NOTHING_TO_RELEASE;
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const done = (settle: () => void) => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      settle();
+    };
+    const fail = (error: Error) =>
+      done(() => {
+        release();
+        reject(error);
+      });
+    const onData = (chunk: Buffer) => {
+      if (length + chunk.byteLength > (sized ? declared : limit)) {
+        fail(tooLarge(limit, format));
+        incoming.resume(); // discard the rest
+        return;
+      }
+      if (sized) sized.set(chunk, length);
+      else chunks.push(chunk);
+      length += chunk.byteLength;
+    };
+    const onEnd = () =>
+      done(() =>
+        resolve({ bytes: sized ? sized.subarray(0, length) : Buffer.concat(chunks, length), release }),
+      );
+    const onError = (error: Error) => fail(error);
+    // 'close' before 'end': the client went away mid-body; there is nobody left to answer.
+    const onClose = () => fail(new Error('the client closed the connection mid-body'));
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+function tooLarge(limit: number, format: OtlpFormat) {
+  return otlpError(413, `Body exceeds the ${limit}-byte limit (decompressed).`, format);
+}
