@@ -1,14 +1,15 @@
 /**
- * Ingest throughput of the OTLP receiver: histogram data points per second through the whole receive
- * path (HTTP server → Hono app → decode → store: logged, acknowledged and checkpointed), beside decoding
- * alone, on the same captured exporter bodies in the same run. Not a test: nothing fails on timing.
+ * Ingest throughput of the OTLP receiver: histogram data points per second through the store (decode →
+ * apply → ingest log, acknowledged and checkpointed) and through the served app over loopback HTTP, beside
+ * two baselines in the same run on the same captured exporter bodies: decoding alone, and a bare HTTP
+ * server that only reads the bodies. Not a test: nothing fails on timing.
  *
  *   npx -y pnpm@12.4.2 --filter @modelpulse/analysis bench   (BENCH_REPEATS, BENCH_WARMUP, BENCH_EXPORTS
  *   to tune)
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,32 +73,48 @@ async function capture(makeExporter: (url: string) => PushMetricExporter): Promi
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
 
-/** The ways an export reaches the store, each timed until everything is acknowledged and checkpointed. */
+/**
+ * The ways an export reaches the store. Each starts from a store that has seen the first export (its 1 000
+ * series registered, as on a server past its first minute; that export's cost is measured on its own) and
+ * is timed over the other exports until every one is acknowledged and checkpointed.
+ */
 const PATHS = {
-  /** Hono app called in process (`app.request`), rows written at one checkpoint at the end */
-  app: (format: Format, bodies: Buffer[]) => viaApp(format, bodies, {}),
+  /** the receiver's work without HTTP: decode, apply, append to the ingest log; rows written at the end */
+  store: (format: Format, bodies: Buffer[]) => viaStore(format, bodies, {}),
   /** the same with a checkpoint after every export: no row is written once for several exports */
-  appEveryExport: (format: Format, bodies: Buffer[]) => viaApp(format, bodies, { checkpointBytes: 1 }),
-  /** real HTTP on loopback, client in another process */
+  storeEveryExport: (format: Format, bodies: Buffer[]) => viaStore(format, bodies, { checkpointBytes: 1 }),
+  /** the served app (`@hono/node-server`) over real HTTP on loopback, client in another process */
   http: (format: Format, bodies: Buffer[]) => viaHttp(format, bodies),
+  /** the same client against a bare server that only reads the bodies: the transport's own cost */
+  transport: (format: Format, bodies: Buffer[]) => transportOnly(format, bodies),
 };
 type Format = 'protobuf' | 'json';
 
 async function measure(format: Format, bodies: Buffer[]) {
   const decodeMs: number[] = [];
-  const pathMs: Record<keyof typeof PATHS, number[]> = { app: [], appEveryExport: [], http: [] };
+  const firstMs: number[] = [];
+  const pathMs: Record<keyof typeof PATHS, number[]> = {
+    store: [],
+    storeEveryExport: [],
+    http: [],
+    transport: [],
+  };
+  const timed = bodies.slice(1);
   // The first rounds are not timed: they run while the JIT is still compiling the receive path, which a
   // server ingesting around the clock leaves behind after its first minutes.
   for (let r = -warmup; r < repeats; r++) {
     const start = performance.now();
-    for (const body of bodies) decodeMetricsRequest(body, format);
+    for (const body of timed) decodeMetricsRequest(body, format);
     if (r >= 0) decodeMs.push(performance.now() - start);
+    const first = primed(format, bodies);
+    if (r >= 0) firstMs.push(first.ms);
+    first.close();
     for (const [name, run] of Object.entries(PATHS)) {
       const ms = await run(format, bodies);
       if (r >= 0) pathMs[name as keyof typeof PATHS].push(ms);
     }
   }
-  const points = bodies.length * SERIES;
+  const points = timed.length * SERIES;
   const rate = (ms: number[]) => points / (median(ms) / 1000);
   const ratio = (ms: number[]) => median(ms) / median(decodeMs);
   return {
@@ -105,75 +122,150 @@ async function measure(format: Format, bodies: Buffer[]) {
     points,
     bytesPerExport: Math.round(bodies.reduce((a, b) => a + b.byteLength, 0) / bodies.length),
     decodePointsPerSecond: rate(decodeMs),
+    /** decoding and storing the first export, which registers its 1 000 series */
+    firstExportMs: median(firstMs),
     ingest: Object.fromEntries(
       Object.entries(pathMs).map(([name, ms]) => [
         name,
         { pointsPerSecond: rate(ms), overDecode: ratio(ms) },
       ]),
     ) as Record<keyof typeof PATHS, { pointsPerSecond: number; overDecode: number }>,
+    /** the served app's time over the bare server's: what the receiver adds to moving the bytes */
+    httpOverTransport: median(pathMs.http) / median(pathMs.transport),
   };
 }
 
-async function viaApp(format: Format, bodies: Buffer[], options: Partial<StoreOptions>) {
+/** A new store in a new directory, with the first export ingested (timed on its own). */
+function primed(format: Format, bodies: Buffer[], options: Partial<StoreOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'modelpulse-bench-'));
   const store = Store.open({ path: join(dir, 'bench.db'), ...options });
-  const app = createApp({ store });
-  const type = format === 'json' ? 'application/json' : 'application/x-protobuf';
+  const first = bodies[0] as Buffer;
   const start = performance.now();
-  for (const body of bodies) {
-    const response = await app.request('/v1/metrics', {
-      method: 'POST',
-      body,
-      headers: { 'content-type': type },
-    });
-    if (response.status !== 200)
-      throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-  }
-  store.checkpoint();
+  store.ingestMetrics(decodeMetricsRequest(first, format), Date.now(), { body: first, format });
   const ms = performance.now() - start;
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  return {
+    dir,
+    store,
+    ms,
+    close() {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What the receiver does with a body once it has it, in process. */
+async function viaStore(format: Format, bodies: Buffer[], options: Partial<StoreOptions>) {
+  const run = primed(format, bodies, options);
+  const start = performance.now();
+  for (let i = 1; i < bodies.length; i++) {
+    const body = bodies[i] as Buffer;
+    const result = run.store.ingestMetrics(decodeMetricsRequest(body, format), Date.now(), { body, format });
+    if (result.rejected > 0) throw new Error(`ingest rejected points: ${result.errors.join('; ')}`);
+  }
+  run.store.checkpoint();
+  const ms = performance.now() - start;
+  run.close();
   return ms;
 }
 
-/**
- * Milliseconds from the first export reaching the server until every export is acknowledged and
- * checkpointed (written to its rows, as a read would see it), over real HTTP on loopback: the server (this
- * process, one thread) runs the app with @hono/node-server, a client process sends the bodies 4 at a time
- * from the other core.
- */
-async function viaHttp(format: Format, bodies: Buffer[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'modelpulse-bench-'));
+/** First request in and last answer out, as the server sees them. */
+class Span {
+  first = Number.NaN;
+  last = Number.NaN;
+  begin(): void {
+    if (Number.isNaN(this.first)) this.first = performance.now();
+  }
+  end(): void {
+    this.last = performance.now();
+  }
+  get ms(): number {
+    return this.last - this.first;
+  }
+}
+
+/** Writes the bodies after the first (the primed one) to files for the client process. */
+function bodyFiles(dir: string, bodies: Buffer[]): string {
   const bodyDir = join(dir, 'bodies');
   mkdirSync(bodyDir);
-  bodies.forEach((body, i) => {
+  bodies.slice(1).forEach((body, i) => {
     writeFileSync(join(bodyDir, String(i).padStart(4, '0')), body);
   });
-  const store = Store.open({ path: join(dir, 'bench.db') });
-  const app = createApp({ store });
-  let start: number | undefined;
-  const server = serve({
-    fetch: (request, env) => {
-      start ??= performance.now();
-      return app.fetch(request, env);
-    },
-    port: 0,
-    hostname: '127.0.0.1',
-  });
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/metrics`;
+  return bodyDir;
+}
+
+/** Runs the client process, which POSTs every body in `bodyDir` to `url` 4 at a time, until it exits. */
+async function sendFromClient(url: string, format: Format, bodyDir: string): Promise<void> {
   const type = format === 'json' ? 'application/json' : 'application/x-protobuf';
   const client = spawn(process.execPath, [join(import.meta.dirname, 'post-client.mjs'), url, type, bodyDir], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const code = await new Promise<number | null>((resolve) => client.once('exit', resolve));
   if (code !== 0) throw new Error(`the bench client failed (exit ${code})`);
-  store.checkpoint();
-  const ms = performance.now() - (start as number);
+}
+
+async function listening(server: Server): Promise<string> {
+  if (!server.listening) await new Promise<void>((resolve) => server.once('listening', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/metrics`;
+}
+
+/**
+ * Milliseconds from the first export reaching the server until the last is acknowledged, plus the
+ * checkpoint that writes their rows (as a read would see them), over real HTTP on loopback: the server
+ * (this process, one thread) runs the app with @hono/node-server, a client process sends the bodies 4 at a
+ * time from the other core.
+ */
+async function viaHttp(format: Format, bodies: Buffer[]) {
+  const run = primed(format, bodies);
+  const bodyDir = bodyFiles(run.dir, bodies);
+  const app = createApp({ store: run.store });
+  const span = new Span();
+  const server = serve({
+    fetch: async (request, env) => {
+      span.begin();
+      const response = await app.fetch(request, env);
+      if (response.status !== 200) throw new Error(`ingest answered ${response.status}`);
+      span.end();
+      return response;
+    },
+    port: 0,
+    hostname: '127.0.0.1',
+  }) as Server;
+  await sendFromClient(await listening(server), format, bodyDir);
+  const start = performance.now();
+  run.store.checkpoint();
+  const ms = span.ms + (performance.now() - start);
   await new Promise((resolve) => server.close(resolve));
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  run.close();
   return ms;
+}
+
+/**
+ * The same client and bodies against a bare `node:http` server that reads each body into one reused
+ * buffer and answers 200: what moving the bytes costs on this machine, with no decoding or storing.
+ */
+async function transportOnly(format: Format, bodies: Buffer[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'modelpulse-bench-'));
+  const bodyDir = bodyFiles(dir, bodies);
+  const buffer = Buffer.allocUnsafeSlow(Math.max(...bodies.map((b) => b.byteLength)));
+  const type = format === 'json' ? 'application/json' : 'application/x-protobuf';
+  const span = new Span();
+  const server = createServer((request, response) => {
+    span.begin();
+    let at = 0;
+    request.on('data', (chunk: Buffer) => {
+      buffer.set(chunk, at);
+      at += chunk.byteLength;
+    });
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': type }).end();
+      span.end();
+    });
+  }).listen(0, '127.0.0.1');
+  await sendFromClient(await listening(server), format, bodyDir);
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+  return span.ms;
 }
 
 const results = [
@@ -186,13 +278,13 @@ writeFileSync(
 );
 const f = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(
-  '| format | decode only (points/s) | ingest via the app, in process | … checkpoint after every export | … over loopback HTTP |',
+  '| format | decode only (points/s) | decode + store, in process | … checkpoint after every export | served, over loopback HTTP | bare HTTP server, reading only | first export (1 000 new series) |',
 );
-console.log('|---|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   const cell = (p: { pointsPerSecond: number; overDecode: number }) =>
     `${f(p.pointsPerSecond)} (${p.overDecode.toFixed(2)}× decode)`;
   console.log(
-    `| ${r.format} | ${f(r.decodePointsPerSecond)} | ${cell(r.ingest.app)} | ${cell(r.ingest.appEveryExport)} | ${cell(r.ingest.http)} |`,
+    `| ${r.format} | ${f(r.decodePointsPerSecond)} | ${cell(r.ingest.store)} | ${cell(r.ingest.storeEveryExport)} | ${cell(r.ingest.http)}, ${r.httpOverTransport.toFixed(2)}× bare | ${f(r.ingest.transport.pointsPerSecond)} | ${r.firstExportMs.toFixed(1)} ms |`,
   );
 }
