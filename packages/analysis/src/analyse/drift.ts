@@ -1,4 +1,4 @@
-import { chiSquaredSurvival, type DistanceMethod, distanceByName } from '@modelpulse/stats';
+import { chiSquaredSurvival, type DistanceMethod } from '@modelpulse/stats';
 import { type ReferenceLaws, referenceLaws } from './reference-laws.js';
 
 /** Distances the response-drift analysis can compute, plus the chi-squared test. */
@@ -53,16 +53,25 @@ export function responseDrift(
   level: AlertLevel,
 ): DriftMeasure[] {
   const n = sum(input.current);
-  const edges = finiteEdges(input.bounds);
-  const options = { edges, ...(input.referenceN === undefined ? {} : { referenceN: input.referenceN }) };
-  let laws: ReferenceLaws | undefined; // looked up once per window, on the first calibrated method
+  const distanceMethods = methods.filter((m): m is DistanceMethod => m !== 'chiSquared');
+  let laws: ReferenceLaws | undefined;
+  let values: number[] = [];
+  if (distanceMethods.length > 0) {
+    const edges = finiteEdges(input.bounds);
+    laws = referenceLaws(input.reference, {
+      edges,
+      ...(input.referenceN === undefined ? {} : { referenceN: input.referenceN }),
+    });
+    // Both histograms turned into shares once for all the distances.
+    values = laws.distances(distanceMethods, input.current);
+  }
+  let next = 0;
   return methods.map((method) => {
     if (method === 'chiSquared') return chiSquaredDrift(input, n, level);
-    const value = distanceByName(method, edges)(input.reference, input.current);
+    const value = values[next++] as number;
     if ('threshold' in level)
       return { method, value, threshold: level.threshold, alert: value > level.threshold };
-    laws ??= referenceLaws(input.reference, options);
-    const threshold = laws.threshold(method, n, level.alpha);
+    const threshold = (laws as ReferenceLaws).threshold(method, n, level.alpha);
     return { method, value, threshold, alert: value > threshold };
   });
 }
@@ -105,7 +114,20 @@ function chiSquaredDrift(input: DriftInput, n: number, level: AlertLevel): Drift
  * Finite edges for the OTel layout (−∞, b₀], (b₀, b₁], …, (bₘ, +∞): the two open buckets get the width
  * of their neighbour, so Wasserstein has midpoints to move mass between.
  */
-export function finiteEdges(bounds: readonly number[]): number[] {
+export function finiteEdges(bounds: readonly number[]): readonly number[] {
+  // The store hands out one bounds array per series for as long as it runs: the same edges every cycle,
+  // so the laws keyed by them are found without rebuilding the key.
+  let edges = edgesByBounds.get(bounds);
+  if (!edges) {
+    edges = edgesOf(bounds);
+    edgesByBounds.set(bounds, edges);
+  }
+  return edges;
+}
+
+const edgesByBounds = new WeakMap<readonly number[], number[]>();
+
+function edgesOf(bounds: readonly number[]): number[] {
   const first = bounds[0] as number;
   const last = bounds[bounds.length - 1] as number;
   const lowWidth = bounds.length > 1 ? (bounds[1] as number) - first : 1;

@@ -100,7 +100,19 @@ function keyOfOptions(options: NullThresholdOptions): string {
   const { referenceN, edges } = options;
   // Skew asks with no options for every feature window: no string to build.
   if (referenceN === undefined && edges === undefined) return '|';
-  return `${referenceN ?? ''}|${edges ? Array.prototype.join.call(edges) : ''}`;
+  return `${referenceN ?? ''}|${edges ? edgesKey(edges) : ''}`;
+}
+
+/** By edges array: drift passes the same one every cycle (see `finiteEdges`). */
+const edgesKeys = new WeakMap<ArrayLike<number>, string>();
+
+function edgesKey(edges: ArrayLike<number>): string {
+  let key = edgesKeys.get(edges);
+  if (key === undefined) {
+    key = Array.prototype.join.call(edges);
+    edgesKeys.set(edges, key);
+  }
+  return key;
 }
 
 /**
