@@ -1,9 +1,9 @@
 import { type IncomingMessage, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { type ServerType, serve } from '@hono/node-server';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app.js';
 import { Store } from '../src/store/index.js';
 
@@ -300,6 +300,35 @@ describe('OTLP/HTTP receiver over real HTTP (@hono/node-server)', () => {
     expect(second.status).toBe(200);
     expect(await second.text()).toBe('{}');
     expect(store.models().map((m) => m.name)).toEqual(['first', 'm']);
+  });
+
+  it('gives back its slot and buffer when a client goes away mid-body, and logs no error', async () => {
+    const logged = vi.spyOn(console, 'error');
+    const app = createApp({ store, maxInFlight: 1 });
+    const served_ = await served(app);
+    server = served_.server;
+    const { port } = new URL(served_.url);
+    // Headers announce 100 000 bytes; 1 000 arrive, then the connection is gone.
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          'POST /v1/metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n',
+        );
+        socket.write(Buffer.alloc(1000, 32), () => setTimeout(() => socket.destroy(), 50));
+      });
+      socket.on('close', () => resolve());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // With one export allowed in flight, a leaked slot would answer 429.
+    const ok = await fetch(served_.url, {
+      method: 'POST',
+      body: validJson,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(ok.status).toBe(200);
+    expect(store.models().map((m) => m.name)).toEqual(['m']);
+    expect(logged).not.toHaveBeenCalled();
+    logged.mockRestore();
   });
 
   it('answers 413 from the Content-Length alone, and reads a declared body into place', async () => {

@@ -93,9 +93,11 @@ function readIncoming(
       done(() =>
         resolve({ bytes: sized ? sized.subarray(0, length) : Buffer.concat(chunks, length), release }),
       );
-    const onError = (error: Error) => fail(error);
-    // 'close' before 'end': the client went away mid-body; there is nobody left to answer.
-    const onClose = () => fail(new Error('the client closed the connection mid-body'));
+    // The client went away mid-body: nobody is left to answer, and it is not the service's error to log.
+    const onError = (error: Error) =>
+      fail(otlpError(400, `The request body could not be read: ${error.message}.`, format));
+    const onClose = () =>
+      fail(otlpError(400, 'The client closed the connection before the body was complete.', format));
     incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
