@@ -132,7 +132,9 @@ describe('OTLP/HTTP receiver', () => {
 
   it('answers 413 above the body limit, also when only the decompressed body is too large', async () => {
     const app = createApp({ store, bodyLimit: 1000 });
-    expect((await post(app, 'x'.repeat(2000), { 'content-type': 'application/json' })).status).toBe(413);
+    const plain = await post(app, 'x'.repeat(2000), { 'content-type': 'application/json' });
+    expect(plain.status).toBe(413);
+    expect(((await plain.json()) as { message: string }).message).toBe('Body exceeds the 1000-byte limit.');
     const bomb = gzipSync(Buffer.alloc(100_000, 32));
     expect(bomb.byteLength).toBeLessThan(1000);
     const response = await post(app, bomb, {
@@ -140,6 +142,9 @@ describe('OTLP/HTTP receiver', () => {
       'content-encoding': 'gzip',
     });
     expect(response.status).toBe(413);
+    expect(((await response.json()) as { message: string }).message).toBe(
+      'Body exceeds the 1000-byte limit (decompressed).',
+    );
   });
 
   it('requires the bearer token when one is configured', async () => {

@@ -24,19 +24,19 @@ export async function readBody(
   limit: number,
   format: OtlpFormat,
 ): Promise<Body> {
+  const coding = request.headers.get('content-encoding')?.trim().toLowerCase();
+  const gzip = coding === 'gzip';
+  if (!gzip && coding !== undefined && coding !== '' && coding !== 'identity')
+    throw otlpError(415, `Content-Encoding ${coding} is not supported; use gzip or none.`, format);
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) throw tooLarge(limit, format);
   const raw =
     incoming === undefined
       ? { bytes: new Uint8Array(await request.arrayBuffer()), release: NOTHING_TO_RELEASE }
       : await readIncoming(incoming, declared, buffers, limit, format);
-  const coding = request.headers.get('content-encoding')?.trim().toLowerCase();
-  if (raw.bytes.byteLength <= limit && (coding === undefined || coding === '' || coding === 'identity'))
-    return raw;
+  if (!gzip && raw.bytes.byteLength <= limit) return raw;
   try {
     if (raw.bytes.byteLength > limit) throw tooLarge(limit, format);
-    if (coding !== 'gzip')
-      throw otlpError(415, `Content-Encoding ${coding} is not supported; use gzip or none.`, format);
     return { bytes: gunzip(raw.bytes, limit, format), release: NOTHING_TO_RELEASE };
   } finally {
     raw.release();
@@ -48,7 +48,8 @@ function gunzip(bytes: Uint8Array, limit: number, format: OtlpFormat): Uint8Arra
     // maxOutputLength bounds what a small gzip bomb can expand to.
     return gunzipSync(bytes, { maxOutputLength: limit });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit, format);
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw tooLarge(limit, format, 'decompressed');
     throw otlpError(400, `Body is not valid gzip: ${(error as Error).message}`, format);
   }
 }
@@ -102,6 +103,6 @@ function readIncoming(
   });
 }
 
-function tooLarge(limit: number, format: OtlpFormat) {
-  return otlpError(413, `Body exceeds the ${limit}-byte limit (decompressed).`, format);
+function tooLarge(limit: number, format: OtlpFormat, which?: 'decompressed') {
+  return otlpError(413, `Body exceeds the ${limit}-byte limit${which ? ` (${which})` : ''}.`, format);
 }
