@@ -8,7 +8,8 @@
  * store. Not a test: nothing fails on timing.
  *
  *   npx -y pnpm@12.4.2 --filter @modelpulse/analysis bench:cycle   (BENCH_MODELS, BENCH_FEATURES,
- *   BENCH_EXPORT_MINUTES, BENCH_RECENT_MINUTES, BENCH_REPEATS, BENCH_PROFILE=file.cpuprofile and
+ *   BENCH_EXPORT_MINUTES, BENCH_RECENT_MINUTES, BENCH_REPEATS, BENCH_WITHOUT_PROFILE (models analysed
+ *   without their profile), BENCH_PROFILE=file.cpuprofile and
  *   BENCH_PROFILE_FROM to tune)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ const EXPORT_MINUTES = Number(process.env.BENCH_EXPORT_MINUTES ?? 60);
 // the service once those are kept.
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 60);
 const RECENT_MINUTES = Number(process.env.BENCH_RECENT_MINUTES ?? 120);
+const WITHOUT_PROFILE = Number(process.env.BENCH_WITHOUT_PROFILE ?? 0);
 const PER_HOUR = 500; // predictions per model and hour
 const CATEGORICAL_EVERY = 4; // every 4th feature is categorical (5 values)
 const MIN = 60_000;
@@ -218,7 +220,8 @@ const profiles: Profile[] = [];
 for (let m = 0; m < MODELS; m++) {
   const profile = modelProfile(m);
   profiles.push(profile);
-  settings.set(`model-${m}`, { profile, positive: 'bad' });
+  // The first WITHOUT_PROFILE models are analysed without their profile: drift against the previous window.
+  settings.set(`model-${m}`, m < WITHOUT_PROFILE ? { positive: 'bad' } : { profile, positive: 'bad' });
 }
 const random = createRandom(7);
 let points = 0;
@@ -307,6 +310,7 @@ const result = {
   date: new Date().toISOString(),
   node: process.version,
   models: MODELS,
+  modelsWithoutProfile: WITHOUT_PROFILE,
   features: FEATURES,
   windows: ['1h', '24h', '7d'],
   exportEveryMinutes: EXPORT_MINUTES,

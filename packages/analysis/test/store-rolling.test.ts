@@ -10,8 +10,9 @@ import { otlpJsonBody } from './otlp-json.js';
 
 /**
  * Rolling windows (`rolling: true`) keep per-series sums up to date instead of summing bucket rows per
- * query. Whatever happens between two queries — exports of every kind, logged or written at once,
- * retention, a restart — their answer must be the SQL one.
+ * query; a window before now that moves with one (`movesWithMs`) is the difference of two. Whatever
+ * happens between two queries — exports of every kind, logged or written at once, retention, a restart —
+ * their answer must be the SQL one.
  */
 
 const SEC = 1000;
@@ -155,6 +156,18 @@ describe('rolling window sums', () => {
                 same(store.histograms({ ...h, rolling: true }), store.histograms(h));
                 const c = { ...q, instrument: 'ml.feature.missing' };
                 expect(store.counters({ ...c, rolling: true })).toEqual(store.counters(c));
+                // Windows before now that move with this one: the previous window, and one shifted back
+                // by a maturity delay (answered as the difference of two rolling windows).
+                for (const earlier of [
+                  { fromMs: now - 2 * span, toMs: now - span },
+                  { fromMs: now - span - 2 * SEC, toMs: now + 1 - 2 * SEC },
+                ]) {
+                  const e = { model: 'loan', ...earlier, movesWithMs: now + 1 };
+                  const eh = { ...e, instrument: 'ml.feature.quantile' };
+                  same(store.histograms({ ...eh, rolling: true }), store.histograms(eh));
+                  const ec = { ...e, instrument: 'ml.feature.missing' };
+                  expect(store.counters({ ...ec, rolling: true })).toEqual(store.counters(ec));
+                }
               }
             } else if (o.kind === 'prune') {
               store.prune(now);

@@ -89,7 +89,7 @@ export function analyseWindow(
       const pinned = settings.reference?.kind === 'pinned' ? settings.reference : undefined;
       const period: WindowScope = pinned
         ? { ...scope, fromMs: pinned.fromMs, toMs: pinned.toMs }
-        : { ...scope, fromMs: scope.fromMs - window.ms, toMs: scope.fromMs };
+        : { ...scope, fromMs: scope.fromMs - window.ms, toMs: scope.fromMs, movesWithMs: scope.toMs };
       const before = sumHistograms(histograms(period, SCORE)).groups.get('');
       if (!pinned && wanted === 'profile') {
         notes.push(
@@ -138,7 +138,10 @@ export function analyseWindow(
   const matured =
     maturity === 0
       ? scoreSeries
-      : histograms({ ...scope, fromMs: scope.fromMs - maturity, toMs: scope.toMs - maturity }, SCORE);
+      : histograms(
+          { ...scope, fromMs: scope.fromMs - maturity, toMs: scope.toMs - maturity, movesWithMs: scope.toMs },
+          SCORE,
+        );
   const holdoutScores = matured
     .filter((s) => s.attributes[HOLDOUT] === true)
     .reduce((a, s) => a + s.count, 0);

@@ -7,6 +7,8 @@ export interface WindowScope {
   version: string;
   fromMs: number;
   toMs: number;
+  /** For a window before now that moves with the current one: the current one's end (see the store). */
+  movesWithMs?: number;
 }
 
 export function histograms(scope: WindowScope, instrument: string): HistogramAggregate[] {
@@ -17,6 +19,7 @@ export function histograms(scope: WindowScope, instrument: string): HistogramAgg
     fromMs: scope.fromMs,
     toMs: scope.toMs,
     rolling: true,
+    ...(scope.movesWithMs === undefined ? {} : { movesWithMs: scope.movesWithMs }),
   });
 }
 
@@ -31,6 +34,7 @@ export function counters(
     fromMs: scope.fromMs,
     toMs: scope.toMs,
     rolling: true,
+    ...(scope.movesWithMs === undefined ? {} : { movesWithMs: scope.movesWithMs }),
   });
 }
 

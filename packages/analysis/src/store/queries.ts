@@ -49,10 +49,41 @@ interface OutcomeRow {
 }
 
 /** A series' sums in a rolling window when it has buckets there and matches the query's version. */
-function sumsIn(w: RollingWindow, info: SeriesInfo, q: SeriesQuery): WindowSums | undefined {
+function sumsIn(
+  w: RollingWindow,
+  info: SeriesInfo,
+  q: SeriesQuery,
+  minus: RollingWindow | undefined,
+): WindowSums | undefined {
   if (q.version !== undefined && info.version !== q.version) return undefined;
   const s = w.sums.get(info.id);
-  return s === undefined || s.rows === 0 ? undefined : s;
+  if (s === undefined || s.rows === 0) return undefined;
+  if (minus === undefined) return s;
+  const later = minus.sums.get(info.id);
+  return later === undefined ? s : difference(s, later);
+}
+
+/**
+ * The sums of the rows in one window and not in a later one that starts inside it (its rows are a subset
+ * of the first's), or undefined when no row is left. Counts are whole numbers, so they come out exact.
+ */
+function difference(s: WindowSums, later: WindowSums): WindowSums | undefined {
+  const rows = s.rows - later.rows;
+  if (rows <= 0) return undefined;
+  let counts: Float64Array | null = null;
+  if (s.counts !== null) {
+    counts = s.counts.slice();
+    const minus = later.counts;
+    if (minus !== null)
+      for (let i = 0; i < minus.length; i++) counts[i] = (counts[i] as number) - (minus[i] as number);
+  }
+  return {
+    rows,
+    count: s.count - later.count,
+    sum: s.sum - later.sum,
+    compensation: s.compensation - later.compensation,
+    counts,
+  };
 }
 
 const EMPTY_COUNTS = new Float64Array(0);
@@ -219,15 +250,21 @@ export class Queries {
   }
 
   /**
-   * `histograms(q)` answered from a rolling window's per-series sums (same groups, same order): the
+   * `histograms(q)` answered from a rolling window's per-series sums, less those of `minus` (a later
+   * window: see `SeriesQuery.movesWithMs`), in the same groups and order: the
    * catalog lists the series in group-key order, so a group is a run of adjacent series.
    */
-  histogramsOf(w: RollingWindow, catalog: SeriesCatalog, q: SeriesQuery): HistogramAggregate[] {
+  histogramsOf(
+    w: RollingWindow,
+    catalog: SeriesCatalog,
+    q: SeriesQuery,
+    minus?: RollingWindow,
+  ): HistogramAggregate[] {
     const out: HistogramAggregate[] = [];
     let g: HistogramAggregate | undefined;
     let key = '';
     for (const info of catalog.seriesOf('histogram', q.model, q.instrument)) {
-      const s = sumsIn(w, info, q);
+      const s = sumsIn(w, info, q, minus);
       if (s === undefined) continue;
       const counts = s.counts ?? EMPTY_COUNTS;
       if (g === undefined || info.groupKey !== key) {
@@ -250,13 +287,18 @@ export class Queries {
     return out;
   }
 
-  /** `counters(q)` answered from a rolling window's per-series sums; counters group by attributes alone. */
-  countersOf(w: RollingWindow, catalog: SeriesCatalog, q: SeriesQuery): CounterAggregate[] {
+  /** `counters(q)` answered like `histogramsOf`; counters group by attributes alone. */
+  countersOf(
+    w: RollingWindow,
+    catalog: SeriesCatalog,
+    q: SeriesQuery,
+    minus?: RollingWindow,
+  ): CounterAggregate[] {
     const out: CounterAggregate[] = [];
     let g: CounterAggregate | undefined;
     let key = '';
     for (const info of catalog.seriesOf('sum', q.model, q.instrument)) {
-      const s = sumsIn(w, info, q);
+      const s = sumsIn(w, info, q, minus);
       if (s === undefined) continue;
       if (g !== undefined && info.groupKey === key) g.value += s.sum + s.compensation;
       else {

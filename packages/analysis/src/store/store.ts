@@ -10,7 +10,7 @@ import { DEFAULT_BUCKET_MS, type ResolvedOptions, resolveOptions } from './optio
 import { prune } from './prune.js';
 import { Queries } from './queries.js';
 import { Registry } from './registry.js';
-import { RollingWindows } from './rolling.js';
+import { type RollingWindow, RollingWindows } from './rolling.js';
 import { configure, migrate, settleBucketMs } from './schema.js';
 import { SpanPresence } from './span-presence.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -264,14 +264,28 @@ export class Store {
 
   histograms(q: SeriesQuery): HistogramAggregate[] {
     this.checkpoint();
-    const w = q.rolling ? this.#rolling.window(q.fromMs, q.toMs) : undefined;
-    return w ? this.#queries.histogramsOf(w, this.#catalog, q) : this.#queries.histograms(q);
+    const w = this.#rollingOf(q);
+    return w ? this.#queries.histogramsOf(w.from, this.#catalog, q, w.minus) : this.#queries.histograms(q);
   }
 
   counters(q: SeriesQuery): CounterAggregate[] {
     this.checkpoint();
-    const w = q.rolling ? this.#rolling.window(q.fromMs, q.toMs) : undefined;
-    return w ? this.#queries.countersOf(w, this.#catalog, q) : this.#queries.counters(q);
+    const w = this.#rollingOf(q);
+    return w ? this.#queries.countersOf(w.from, this.#catalog, q, w.minus) : this.#queries.counters(q);
+  }
+
+  /**
+   * The rolling windows that answer a query: the one from `fromMs`, minus the one from `toMs` when the
+   * query's window ends before now (`movesWithMs`). Undefined: ask SQL.
+   */
+  #rollingOf(q: SeriesQuery): { from: RollingWindow; minus?: RollingWindow } | undefined {
+    if (!q.rolling) return undefined;
+    const current = this.#rolling.window(q.fromMs, q.toMs);
+    if (current) return { from: current };
+    if (q.movesWithMs === undefined) return undefined;
+    const from = this.#rolling.window(q.fromMs, q.movesWithMs);
+    const minus = from && this.#rolling.window(q.toMs, q.movesWithMs);
+    return from && minus ? { from, minus } : undefined;
   }
 
   predictionSpans(q: { model: string; ids: readonly string[] }): PredictionSpanRecord[] {

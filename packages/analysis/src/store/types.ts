@@ -62,6 +62,13 @@ export interface SeriesQuery {
    * per-series sums of it up to date rather than summing its bucket rows each time (same answer).
    */
   rolling?: boolean;
+  /**
+   * With `rolling`, for a window that ends before now and moves with it (the previous window of a rolling
+   * one, a maturity-shifted one): the end of the current window, `toMs` of its rolling query. The answer
+   * is then the rolling window from `fromMs` minus the one from `toMs`, both reaching to now, instead of
+   * a read of every bucket row in between each time (same answer: counts exactly, sums up to rounding).
+   */
+  movesWithMs?: number;
 }
 
 export interface HistogramAggregate {
