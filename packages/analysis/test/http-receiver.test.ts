@@ -198,6 +198,11 @@ async function served(app: ReturnType<typeof createApp>): Promise<{ url: string;
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/metrics`, server };
 }
 
+/** POSTs a JSON body with its Content-Length over real HTTP. */
+function postJson(url: string, body: string): Promise<Response> {
+  return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+}
+
 /**
  * POSTs `chunks` one write at a time without a Content-Length (chunked transfer coding); the request is
  * ended only after the answer arrived or all chunks are written, whichever is first. Resolves with the
@@ -296,8 +301,7 @@ describe('OTLP/HTTP receiver over real HTTP (@hono/node-server)', () => {
     const app = createApp({ store });
     const served_ = await served(app);
     server = served_.server;
-    const send = (body: string) =>
-      fetch(served_.url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const send = (body: string) => postJson(served_.url, body);
     // A longer export first (padded with whitespace, valid JSON), then the shorter one into the same buffer.
     const padded = `${validJson.replace('"m"', '"first"')}${' '.repeat(20_000)}`;
     expect((await send(padded)).status).toBe(200);
@@ -325,11 +329,7 @@ describe('OTLP/HTTP receiver over real HTTP (@hono/node-server)', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     // With one export allowed in flight, a leaked slot would answer 429.
-    const ok = await fetch(served_.url, {
-      method: 'POST',
-      body: validJson,
-      headers: { 'content-type': 'application/json' },
-    });
+    const ok = await postJson(served_.url, validJson);
     expect(ok.status).toBe(200);
     expect(store.models().map((m) => m.name)).toEqual(['m']);
     expect(logged).not.toHaveBeenCalled();
@@ -340,17 +340,9 @@ describe('OTLP/HTTP receiver over real HTTP (@hono/node-server)', () => {
     const app = createApp({ store, bodyLimit: 1000 });
     const served_ = await served(app);
     server = served_.server;
-    const response = await fetch(served_.url, {
-      method: 'POST',
-      body: 'x'.repeat(2000),
-      headers: { 'content-type': 'application/json' },
-    });
+    const response = await postJson(served_.url, 'x'.repeat(2000));
     expect(response.status).toBe(413);
-    const accepted = await fetch(served_.url, {
-      method: 'POST',
-      body: validJson,
-      headers: { 'content-type': 'application/json' },
-    });
+    const accepted = await postJson(served_.url, validJson);
     expect(accepted.status).toBe(200);
     expect(store.models().map((m) => m.name)).toEqual(['m']);
   });
