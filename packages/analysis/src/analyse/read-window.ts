@@ -1,4 +1,4 @@
-import type { AttributeMap, HistogramAggregate, Store } from '../store/index.js';
+import type { AttributeMap, HistogramAggregate, SeriesQuery, Store } from '../store/index.js';
 
 /** One model version's window in the store. */
 export interface WindowScope {
@@ -12,22 +12,19 @@ export interface WindowScope {
 }
 
 export function histograms(scope: WindowScope, instrument: string): HistogramAggregate[] {
-  return scope.store.histograms({
-    model: scope.model,
-    version: scope.version,
-    instrument,
-    fromMs: scope.fromMs,
-    toMs: scope.toMs,
-    rolling: true,
-    ...(scope.movesWithMs === undefined ? {} : { movesWithMs: scope.movesWithMs }),
-  });
+  return scope.store.histograms(queryOf(scope, instrument));
 }
 
 export function counters(
   scope: WindowScope,
   instrument: string,
 ): { attributes: AttributeMap; value: number }[] {
-  return scope.store.counters({
+  return scope.store.counters(queryOf(scope, instrument));
+}
+
+/** The store query of a window: rolling, since the analysis asks for it again as it moves. */
+function queryOf(scope: WindowScope, instrument: string): SeriesQuery {
+  return {
     model: scope.model,
     version: scope.version,
     instrument,
@@ -35,7 +32,7 @@ export function counters(
     toMs: scope.toMs,
     rolling: true,
     ...(scope.movesWithMs === undefined ? {} : { movesWithMs: scope.movesWithMs }),
-  });
+  };
 }
 
 /**
