@@ -97,9 +97,17 @@ interface Kind {
   gzip: boolean;
 }
 
-/** The body as the receiver hands it to the store: after gzip. */
+/** The body to decode: after gzip. */
 function received(kind: Kind, body: Buffer): Buffer {
   return kind.gzip ? gunzipSync(body) : body;
+}
+
+/** What the receiver does with a body once it has it: gunzip, decode, apply, log it as it arrived. */
+function ingestBody(store: Store, kind: Kind, body: Buffer) {
+  const decoded = received(kind, body);
+  const { format } = kind;
+  const source = kind.gzip ? { body, format, gunzippedBytes: decoded.byteLength } : { body, format };
+  return store.ingestMetrics(decodeMetricsRequest(decoded, format), Date.now(), source);
 }
 
 async function measure(kind: Kind, bodies: Buffer[]) {
@@ -157,11 +165,7 @@ function primed(kind: Kind, bodies: Buffer[], options: Partial<StoreOptions> = {
   const dir = mkdtempSync(join(tmpdir(), 'modelpulse-bench-'));
   const store = Store.open({ path: join(dir, 'bench.db'), ...options });
   const start = performance.now();
-  const first = received(kind, bodies[0] as Buffer);
-  store.ingestMetrics(decodeMetricsRequest(first, kind.format), Date.now(), {
-    body: first,
-    format: kind.format,
-  });
+  ingestBody(store, kind, bodies[0] as Buffer);
   const ms = performance.now() - start;
   return {
     dir,
@@ -179,9 +183,7 @@ async function viaStore(kind: Kind, bodies: Buffer[], options: Partial<StoreOpti
   const run = primed(kind, bodies, options);
   const start = performance.now();
   for (let i = 1; i < bodies.length; i++) {
-    const body = received(kind, bodies[i] as Buffer);
-    const { format } = kind;
-    const result = run.store.ingestMetrics(decodeMetricsRequest(body, format), Date.now(), { body, format });
+    const result = ingestBody(run.store, kind, bodies[i] as Buffer);
     if (result.rejected > 0) throw new Error(`ingest rejected points: ${result.errors.join('; ')}`);
   }
   run.store.checkpoint();

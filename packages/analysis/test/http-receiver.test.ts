@@ -1,5 +1,8 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { type IncomingMessage, request } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type ServerType, serve } from '@hono/node-server';
 import fc from 'fast-check';
@@ -271,6 +274,45 @@ describe('OTLP/HTTP receiver over real HTTP (@hono/node-server)', () => {
       toMs: Date.now() + 120_000,
     });
     expect(stored.map((h) => [h.count, h.counts])).toEqual([[2, [0, 1, 1]]]);
+  });
+
+  it('logs a gzip export as it arrived, compressed, and a crash replays it from there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelpulse-gzip-log-'));
+    const path = join(dir, 'm.db');
+    const fileStore = Store.open({ path });
+    try {
+      const served_ = await served(createApp({ store: fileStore }));
+      server = served_.server;
+      const zipped = gzipSync(validJson);
+      const response = await fetch(served_.url, {
+        method: 'POST',
+        body: zipped,
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      });
+      expect(response.status).toBe(200);
+      const logs = readdirSync(dir).filter((f) => f.startsWith('m.db-ingest.'));
+      expect(logs).toHaveLength(1);
+      const log = readFileSync(join(dir, logs[0] as string));
+      // one record: a 16-byte header, then the body byte for byte as sent
+      expect(log.byteLength).toBe(16 + zipped.byteLength);
+      expect(log.subarray(16).equals(zipped)).toBe(true);
+
+      // The files as a crash would leave them (nothing checkpointed yet): opening them replays the log.
+      const copy = join(dir, 'copy');
+      mkdirSync(copy);
+      for (const f of readdirSync(dir).filter((f) => f.startsWith('m.db')))
+        copyFileSync(join(dir, f), join(copy, f));
+      const reopened = Store.open({ path: join(copy, 'm.db') });
+      const window = { model: 'm', instrument: 'ml.prediction.score', fromMs: 0, toMs: Date.now() + 120_000 };
+      try {
+        expect(reopened.histograms(window).map((h) => [h.count, h.counts])).toEqual([[2, [0, 1, 1]]]);
+      } finally {
+        reopened.close();
+      }
+    } finally {
+      fileStore.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers 413 to a chunked body as soon as it passes the limit, without waiting for the rest', async () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HistogramPoint, Metric, MetricsRequest, NumberPoint } from '../src/receive/model.js';
@@ -89,9 +90,16 @@ function open(name: string, options: Partial<StoreOptions> = {}): Store {
   stores.push(store);
   return store;
 }
-function logged(store: Store, [r, at]: [MetricsRequest, number]) {
+/** The body of an export as it arrives: plain, or gzip-compressed as exporters send it by default. */
+function sent(r: MetricsRequest, gzip: boolean): Uint8Array {
+  return gzip ? gzipSync(otlpJsonBody(r)) : otlpJsonBody(r);
+}
+function logged(store: Store, [r, at]: [MetricsRequest, number], gzip = false) {
   const body = otlpJsonBody(r);
-  return store.ingestMetrics(decodeMetricsRequest(body, 'json'), at, { body, format: 'json' });
+  const source = gzip
+    ? { body: gzipSync(body), format: 'json' as const, gunzippedBytes: body.byteLength }
+    : { body, format: 'json' as const };
+  return store.ingestMetrics(decodeMetricsRequest(body, 'json'), at, source);
 }
 /** Bytes in the ingest log files of a database (header of 16 bytes + body per export). */
 function logBytes(name: string): number {
@@ -110,20 +118,23 @@ function rows(name: string, table: string): number {
 }
 const window = { model: 'loan', fromMs: T0, toMs: T0 + 2 * MIN };
 
-describe('logged exports and checkpoints', () => {
-  it('bodies written by the helper decode to the requests they stand for', () => {
-    for (const [r] of EXPORTS) expect(decodeMetricsRequest(otlpJsonBody(r), 'json')).toEqual(r);
-  });
+it('bodies written by the helper decode to the requests they stand for', () => {
+  for (const [r] of EXPORTS) expect(decodeMetricsRequest(otlpJsonBody(r), 'json')).toEqual(r);
+});
 
+describe.each([
+  ['plain', false],
+  ['gzip', true],
+])('logged exports and checkpoints (%s bodies)', (_, gzip) => {
   it('keeps exports in the log until a read checkpoints them, with the same result as writing at once', () => {
     const direct = open('direct.db');
     const deferred = open('deferred.db');
-    const results = EXPORTS.map((e) => [direct.ingestMetrics(...e), logged(deferred, e)]);
+    const results = EXPORTS.map((e) => [direct.ingestMetrics(...e), logged(deferred, e, gzip)]);
     for (const [a, b] of results) expect(b).toEqual(a);
     expect(results.at(-1)?.[1]?.rejected).toBe(1);
 
-    // the 8 accepted exports are in the log (the rejected one is not), nothing is written yet
-    const accepted = EXPORTS.slice(0, 8).reduce((n, [r]) => n + 16 + otlpJsonBody(r).byteLength, 0);
+    // the 8 accepted exports are in the log as they arrived (the rejected one is not), nothing is written yet
+    const accepted = EXPORTS.slice(0, 8).reduce((n, [r]) => n + 16 + sent(r, gzip).byteLength, 0);
     expect(logBytes('deferred.db')).toBe(accepted);
     expect(rows('deferred.db', 'buckets')).toBe(0);
 
@@ -147,7 +158,7 @@ describe('logged exports and checkpoints', () => {
   it('checkpoints when the log reaches checkpointBytes', () => {
     const store = open('small.db', { checkpointBytes: 1 });
     for (const e of EXPORTS.slice(0, 3)) {
-      logged(store, e);
+      logged(store, e, gzip);
       expect(logBytes('small.db')).toBe(0);
     }
     // scores of instances a and b (one series each) and the outcome counter, all in minute T0
@@ -158,7 +169,7 @@ describe('logged exports and checkpoints', () => {
     const direct = open('direct.db');
     for (const e of EXPORTS) direct.ingestMetrics(...e);
     const first = Store.open({ path: join(dir, 'reopen.db') });
-    for (const e of EXPORTS) logged(first, e);
+    for (const e of EXPORTS) logged(first, e, gzip);
     first.close();
     expect(logBytes('reopen.db')).toBe(0);
     expect(open('reopen.db').stateDigest()).toBe(direct.stateDigest());
@@ -173,11 +184,11 @@ describe('logged exports and checkpoints', () => {
     const direct = open('direct.db');
     for (const e of [...EXPORTS.slice(0, 3), fourth]) direct.ingestMetrics(...e);
     const store = open('fail.db');
-    for (const e of EXPORTS.slice(0, 3)) logged(store, e); // in memory and in the log only
+    for (const e of EXPORTS.slice(0, 3)) logged(store, e, gzip); // in memory and in the log only
 
     const other = new Database(join(dir, 'fail.db'));
     other.exec("CREATE TRIGGER boom BEFORE INSERT ON series BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
-    expect(() => logged(store, fourth)).toThrow(/disk on fire/);
+    expect(() => logged(store, fourth, gzip)).toThrow(/disk on fire/);
     other.exec('DROP TRIGGER boom');
     other.close();
 
@@ -185,7 +196,17 @@ describe('logged exports and checkpoints', () => {
     const withoutFourth = open('three.db');
     for (const e of EXPORTS.slice(0, 3)) withoutFourth.ingestMetrics(...e);
     expect(store.stateDigest()).toBe(withoutFourth.stateDigest());
-    logged(store, fourth);
+    logged(store, fourth, gzip);
     expect(store.stateDigest()).toBe(direct.stateDigest());
+  });
+
+  it('counts a logged body decompressed toward checkpointBytes, which bounds the work of a replay', () => {
+    const [first] = EXPORTS as [[MetricsRequest, number]];
+    const decoded = otlpJsonBody(first[0]).byteLength;
+    expect(sent(first[0], true).byteLength).toBeLessThan(decoded); // so the compressed size alone would not reach it
+    const store = open('bytes.db', { checkpointBytes: decoded });
+    logged(store, first, gzip);
+    expect(logBytes('bytes.db')).toBe(0);
+    expect(rows('bytes.db', 'buckets')).toBe(1);
   });
 });

@@ -20,6 +20,7 @@ const POINTS_PER_REQUEST = 10;
 const CHILD = `
 import { Store } from ${JSON.stringify(STORE)};
 import { decodeMetricsRequest } from ${JSON.stringify(DECODE)};
+import { gzipSync } from 'node:zlib';
 const [path, mode] = process.argv.slice(2);
 const T0 = ${T0};
 const ns = (ms) => BigInt(ms) * 1_000_000n;
@@ -27,7 +28,7 @@ const MODEL = { 'ml.model.name': 'loan', 'ml.model.version': '3' };
 const resource = { 'service.name': 'loan-api', 'service.instance.id': 'a' };
 const scope = { name: '@modelpulse/otel', version: '0.1.0' };
 // 'logged': bodies go to the ingest log and the rows stay in memory until a checkpoint (every 20 ms here)
-const store = Store.open(mode === 'logged' ? { path, checkpointIntervalMs: 20 } : { path });
+const store = Store.open(mode.startsWith('logged') ? { path, checkpointIntervalMs: 20 } : { path });
 /** The same delta export as OTLP/JSON text, as the receiver gets it. */
 function deltaBody(i) {
   const dataPoints = Array.from({ length: ${POINTS_PER_REQUEST} }, (_, j) => ({
@@ -63,10 +64,14 @@ if (mode === 'once') {
     status: { code: 0, message: '' } }] }, T0);
   process.stdout.write('committed\\n');
   setInterval(() => {}, 1000);
-} else if (mode === 'logged') {
+} else if (mode.startsWith('logged')) {
   for (let i = 0; ; i++) {
     const body = deltaBody(i);
-    store.ingestMetrics(decodeMetricsRequest(body, 'json'), T0, { body, format: 'json' });
+    // 'logged-gzip': the body arrived gzip-compressed and is logged that way
+    const source = mode === 'logged-gzip'
+      ? { body: gzipSync(body), format: 'json', gunzippedBytes: body.byteLength }
+      : { body, format: 'json' };
+    store.ingestMetrics(decodeMetricsRequest(body, 'json'), T0, source);
     process.stdout.write(i + 1 + '\\n');
     if (i % 50 === 49) await new Promise((r) => setImmediate(r));
   }
@@ -157,6 +162,7 @@ describe('durability across SIGKILL', () => {
   it.each([
     ['written at once', 'loop'],
     ['logged and checkpointed later', 'logged'],
+    ['logged gzip-compressed as received', 'logged-gzip'],
   ])(
     'keeps every returned ingest and no part of an interrupted one (%s)',
     async (_, mode) => {

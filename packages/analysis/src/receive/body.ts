@@ -4,8 +4,11 @@ import type { BodyBuffers } from './body-buffers.js';
 import { type OtlpFormat, otlpError } from './status.js';
 
 export interface Body {
+  /** the body to decode (decompressed) */
   bytes: Uint8Array;
-  /** Gives its memory back for the next request: call it once nothing reads `bytes` any more. */
+  /** the body as received, when it came gzip-compressed */
+  gzipped?: Uint8Array;
+  /** Gives its memory back for the next request: call it once nothing reads the bytes any more. */
   release(): void;
 }
 
@@ -37,9 +40,11 @@ export async function readBody(
   if (!gzip && raw.bytes.byteLength <= limit) return raw;
   try {
     if (raw.bytes.byteLength > limit) throw tooLarge(limit, format);
-    return { bytes: gunzip(raw.bytes, limit, format), release: NOTHING_TO_RELEASE };
-  } finally {
+    // Kept too: the store logs the compressed bytes.
+    return { bytes: gunzip(raw.bytes, limit, format), gzipped: raw.bytes, release: raw.release };
+  } catch (error) {
     raw.release();
+    throw error;
   }
 }
 

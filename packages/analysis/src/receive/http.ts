@@ -1,7 +1,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Store } from '../store/index.js';
-import { readBody } from './body.js';
+import { type Body, readBody } from './body.js';
 import { BodyBuffers } from './body-buffers.js';
 import type { IngestOptions } from './options.js';
 import {
@@ -51,7 +51,7 @@ export function otlpRoutes(store: Store, options: IngestOptions): Hono {
         const body = await readBody(c.req.raw, incoming, buffers, options.bodyLimit, format);
         let result: ReturnType<typeof ingest>;
         try {
-          result = ingest(store, signal, body.bytes, format, Date.now());
+          result = ingest(store, signal, body, format, Date.now());
         } finally {
           body.release();
         }
@@ -73,12 +73,17 @@ export function otlpRoutes(store: Store, options: IngestOptions): Hono {
   return app;
 }
 
-function ingest(store: Store, signal: Signal, body: Uint8Array, format: OtlpFormat, receivedAt: number) {
+function ingest(store: Store, signal: Signal, body: Body, format: OtlpFormat, receivedAt: number) {
+  const { bytes, gzipped } = body;
   try {
-    if (signal === 'metrics')
-      return store.ingestMetrics(decodeMetricsRequest(body, format), receivedAt, { body, format });
-    if (signal === 'traces') return store.ingestTraces(decodeTracesRequest(body, format), receivedAt);
-    decodeLogsRequest(body, format); // validated and acknowledged; modelpulse reads no logs
+    if (signal === 'metrics') {
+      const source = gzipped
+        ? { body: gzipped, format, gunzippedBytes: bytes.byteLength }
+        : { body: bytes, format };
+      return store.ingestMetrics(decodeMetricsRequest(bytes, format), receivedAt, source);
+    }
+    if (signal === 'traces') return store.ingestTraces(decodeTracesRequest(bytes, format), receivedAt);
+    decodeLogsRequest(bytes, format); // validated and acknowledged; modelpulse reads no logs
     return { accepted: 0, rejected: 0, errors: [] as string[] };
   } catch (error) {
     if (error instanceof OtlpDecodeError)

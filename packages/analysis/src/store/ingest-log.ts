@@ -12,10 +12,12 @@ import {
 import { basename, dirname, join } from 'node:path';
 import type { OtlpFormat } from '../receive/status.js';
 
-/** One acknowledged metrics export as received (after gzip): enough to apply it again. */
+/** One acknowledged metrics export as received: enough to apply it again. */
 export interface LoggedExport {
   receivedMs: number;
   format: OtlpFormat;
+  /** the body is kept as it arrived, gzip-compressed: about 25× smaller than decompressed */
+  gzip: boolean;
   body: Uint8Array;
 }
 
@@ -24,10 +26,16 @@ export interface LoggedExport {
  * produced together with the next epoch number, then the log starts over empty for that epoch.
  */
 export interface IngestLog {
-  /** body bytes appended since the log started */
+  /**
+   * Decompressed body bytes appended since the log started: what a replay decodes. (Entries read back from
+   * a file count as stored.)
+   */
   readonly bytes: number;
-  /** Appends one export; when it throws, nothing was appended. The body's memory is the caller's again after. */
-  append(entry: LoggedExport): void;
+  /**
+   * Appends one export whose body decodes from `decodedBytes` bytes; when it throws, nothing was appended.
+   * The body's memory is the caller's again after.
+   */
+  append(entry: LoggedExport, decodedBytes: number): void;
   entries(): LoggedExport[];
   /** The checkpoint that committed `epoch` has every entry: start empty. */
   rotate(epoch: number): void;
@@ -39,9 +47,9 @@ export class MemoryLog implements IngestLog {
   #entries: LoggedExport[] = [];
   bytes = 0;
 
-  append(entry: LoggedExport): void {
+  append(entry: LoggedExport, decodedBytes: number): void {
     this.#entries.push({ ...entry, body: entry.body.slice() }); // the receiver reuses body buffers
-    this.bytes += entry.body.byteLength;
+    this.bytes += decodedBytes;
   }
 
   entries(): LoggedExport[] {
@@ -56,8 +64,11 @@ export class MemoryLog implements IngestLog {
   close(): void {}
 }
 
-const HEADER = 16; // u32 body length, u8 format, 3 spare bytes, f64 received ms (little-endian)
+// u32 body length, u8 format, u8 flags, 2 spare bytes, f64 received ms (little-endian). Records written
+// before the flags existed have 0 there.
+const HEADER = 16;
 const FORMATS = ['protobuf', 'json'] as const;
+const GZIP = 1;
 
 /**
  * An append-only file beside the database, `<db>-ingest.<epoch>`: one record per export, header + body,
@@ -88,10 +99,11 @@ export class FileLog implements IngestLog {
     return `${dbPath}-ingest.${epoch}`;
   }
 
-  append(entry: LoggedExport): void {
+  append(entry: LoggedExport, decodedBytes: number): void {
     const header = Buffer.alloc(HEADER);
     header.writeUInt32LE(entry.body.byteLength, 0);
     header.writeUInt8(FORMATS.indexOf(entry.format), 4);
+    header.writeUInt8(entry.gzip ? GZIP : 0, 5);
     header.writeDoubleLE(entry.receivedMs, 8);
     const before = this.#size;
     const total = HEADER + entry.body.byteLength;
@@ -108,7 +120,7 @@ export class FileLog implements IngestLog {
       throw error;
     }
     this.#size = before + total;
-    this.bytes += entry.body.byteLength;
+    this.bytes += decodedBytes;
   }
 
   /**
@@ -126,6 +138,7 @@ export class FileLog implements IngestLog {
       if (format === undefined || at + HEADER + length > data.byteLength) break;
       out.push({
         format,
+        gzip: (data.readUInt8(at + 5) & GZIP) !== 0,
         receivedMs: data.readDoubleLE(at + 8),
         body: data.subarray(at + HEADER, at + HEADER + length),
       });

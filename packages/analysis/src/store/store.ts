@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { MetricsRequest, TracesRequest } from '../receive/model.js';
 import { decodeMetricsRequest } from '../receive/otlp/index.js';
@@ -30,10 +31,15 @@ import type {
 } from './types.js';
 import { Unflushed } from './unflushed.js';
 
-/** The body of an export as received (after gzip), logged so that it can be applied again after a crash. */
+/** The body of an export as received, logged so that it can be applied again after a crash. */
 export interface ExportSource {
   body: Uint8Array;
   format: OtlpFormat;
+  /**
+   * Set when `body` is gzip-compressed, as exporters and the Collector send it by default: the size it
+   * decompressed to. It is logged compressed, and the log's size counts it decompressed.
+   */
+  gunzippedBytes?: number;
 }
 
 /**
@@ -127,7 +133,8 @@ export class Store {
     const checkpointTx = db.transaction(() => this.#writeUnflushed());
     const replayTx = db.transaction((entries: LoggedExport[]) => {
       for (const e of entries) {
-        applyMetrics(metrics, decodeMetricsRequest(e.body, e.format), e.receivedMs);
+        const body = e.gzip ? gunzipSync(e.body) : e.body;
+        applyMetrics(metrics, decodeMetricsRequest(body, e.format), e.receivedMs);
       }
       this.#writeUnflushed();
     });
@@ -210,7 +217,12 @@ export class Store {
     }
     if (result.accepted > 0) {
       try {
-        this.#log.append({ receivedMs: receivedAtMs, format: source.format, body: source.body });
+        const { body, format, gunzippedBytes } = source;
+        const gzip = gunzippedBytes !== undefined;
+        this.#log.append(
+          { receivedMs: receivedAtMs, format, gzip, body },
+          gzip ? gunzippedBytes : body.byteLength,
+        );
       } catch (error) {
         this.#stale = true; // applied in memory but not logged: rebuilt without it, and not acknowledged
         throw error;

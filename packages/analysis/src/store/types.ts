@@ -22,7 +22,10 @@ export interface StoreOptions {
    * (default 30 000); checked when an export arrives. Reads checkpoint first, so they never miss one.
    */
   checkpointIntervalMs?: number;
-  /** Log size (bytes of export bodies) that triggers a checkpoint (default 64 MiB); bounds replay after a crash. */
+  /**
+   * Log size (bytes of export bodies, decompressed) that triggers a checkpoint (default 64 MiB); bounds
+   * replay after a crash.
+   */
   checkpointBytes?: number;
 }
 
