@@ -2,17 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HistogramPoint, Metric, MetricsRequest, NumberPoint } from '../src/receive/model.js';
 import { decodeMetricsRequest } from '../src/receive/otlp/index.js';
 import { type HistogramAggregate, Store } from '../src/store/index.js';
+import { Queries } from '../src/store/queries.js';
 import { otlpJsonBody } from './otlp-json.js';
 
 /**
  * Rolling windows (`rolling: true`) keep per-series sums up to date instead of summing bucket rows per
  * query; a window before now that moves with one (`movesWithMs`) is the difference of two. Whatever
- * happens between two queries — exports of every kind, logged or written at once, retention, a restart —
- * their answer must be the SQL one.
+ * happens between two queries — exports of every kind, logged or written at once, stamped ahead of the
+ * receiver's clock, retention, a restart — their answer must be the SQL one.
  */
 
 const SEC = 1000;
@@ -28,6 +29,8 @@ type Op =
       temporality: 'cumulative' | 'delta';
       counts: number[];
       advance: number;
+      /** how far the exporter's clock runs ahead of the receiver's */
+      ahead: number;
       logged: boolean;
     }
   | { kind: 'query'; advance: number }
@@ -44,6 +47,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       temporality: fc.constantFrom('cumulative' as const, 'delta' as const),
       counts: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 3, maxLength: 3 }),
       advance: fc.integer({ min: 0, max: 20 * SEC }),
+      ahead: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(0) },
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: 40 * SEC }) },
+      ),
       logged: fc.boolean(),
     }),
   },
@@ -143,7 +150,8 @@ describe('rolling window sums', () => {
               const s = streams.get(key) ?? { start: now - 1, total: [0, 0, 0] };
               s.total = s.total.map((c, i) => c + (o.counts[i] as number));
               streams.set(key, s);
-              const r = request(o, s.start, now, s.total);
+              // Stamped by the exporter's clock, received by ours.
+              const r = request(o, s.start, now + o.ahead, s.total);
               if (o.logged) {
                 const body = otlpJsonBody(r);
                 store.ingestMetrics(decodeMetricsRequest(body, 'json'), now, { body, format: 'json' });
@@ -260,6 +268,68 @@ describe('reads of stored rows', () => {
           expect(h?.count).toBe(3);
           expect(Object.is(h?.sum, sum)).toBe(true);
         });
+      }
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('rows stamped ahead of the receiver clock', () => {
+  it('leave the current window to its rolling sums (minus those rows), not to SQL', () => {
+    const store = Store.open({ path: join(dir, 'ahead.db'), bucketMs: SEC });
+    try {
+      const now = T0 + 100 * SEC;
+      const export_ = (ahead: number, counts: number[]): MetricsRequest =>
+        request(
+          {
+            kind: 'export',
+            instance: ahead > 0 ? 'fast-clock' : 'a',
+            slot: 0,
+            temporality: 'delta',
+            counts,
+            advance: 0,
+            ahead,
+            logged: false,
+          },
+          0,
+          now + ahead,
+          counts,
+        );
+      store.ingestMetrics(export_(0, [1, 2, 3]), now);
+      store.ingestMetrics(export_(90 * SEC, [4, 0, 1]), now); // an exporter whose clock is 90 s fast
+      const q = { model: 'loan', fromMs: now - 30 * SEC, toMs: now + 1 };
+      const sql = {
+        histograms: store.histograms({ ...q, instrument: 'ml.feature.quantile' }),
+        counters: store.counters({ ...q, instrument: 'ml.feature.missing' }),
+      };
+      // Only the rows of the receiver's present are in the window.
+      expect(sql.histograms.map((h) => h.counts)).toEqual([[1, 2, 3]]);
+
+      const histogramsBySql = vi.spyOn(Queries.prototype, 'histograms');
+      const countersBySql = vi.spyOn(Queries.prototype, 'counters');
+      try {
+        for (let i = 0; i < 2; i++) {
+          expect(store.histograms({ ...q, instrument: 'ml.feature.quantile', rolling: true })).toEqual(
+            sql.histograms,
+          );
+          expect(store.counters({ ...q, instrument: 'ml.feature.missing', rolling: true })).toEqual(
+            sql.counters,
+          );
+        }
+        // More rows ahead of the clock arrive before the next read of the same window: still left out.
+        store.ingestMetrics(export_(45 * SEC, [0, 7, 0]), now);
+        expect(store.histograms({ ...q, instrument: 'ml.feature.quantile', rolling: true })).toEqual(
+          sql.histograms,
+        );
+        expect(store.counters({ ...q, instrument: 'ml.feature.missing', rolling: true })).toEqual(
+          sql.counters,
+        );
+        expect(histogramsBySql).not.toHaveBeenCalled();
+        expect(countersBySql).not.toHaveBeenCalled();
+      } finally {
+        histogramsBySql.mockRestore();
+        countersBySql.mockRestore();
       }
     } finally {
       store.close();

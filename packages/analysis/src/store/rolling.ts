@@ -48,8 +48,14 @@ export class RollingWindows {
   /** rows are stored in time order: a time range is one contiguous read */
   readonly #between: Database.Statement<[number, number], StoredBuckets>;
   readonly #maxBucket: Database.Statement<[], { max: number | null }>;
+  readonly #lastSeen: Database.Statement<[], { max: number | null }>;
   /** start of the newest bucket holding data, once known */
   #newestMs: number | undefined;
+  /** the newest receive time of data, once known */
+  #receivedMs: number | undefined;
+  /** changes to the committed rows since the start: a `beyond` answer is kept until the next one */
+  #version = 0;
+  #beyond: { toMs: number; version: number; window: RollingWindow } | undefined;
 
   constructor(db: Database.Database, bucketMs: number, catalog: SeriesCatalog) {
     this.#bucketMs = bucketMs;
@@ -59,15 +65,19 @@ export class RollingWindows {
        FROM buckets b WHERE b.bucket_ms >= ? AND b.bucket_ms < ? GROUP BY b.bucket_ms`,
     );
     this.#maxBucket = db.prepare<[], { max: number | null }>('SELECT max(bucket_ms) AS max FROM buckets');
+    this.#lastSeen = db.prepare<[], { max: number | null }>('SELECT max(last_seen_ms) AS max FROM instances');
   }
 
   /**
-   * The window of buckets with start in [fromMs, toMs), moved forward to `fromMs` (or seeded), or undefined
-   * when the caller must ask SQL. Only call it with everything applied committed (after a checkpoint).
+   * The window of buckets with start from `fromMs` on, moved forward to `fromMs` (or seeded), or undefined
+   * when the caller must ask SQL. It answers [fromMs, toMs) minus `beyond(toMs)`. It is undefined when
+   * `toMs` is not after the newest receive time: a window that ended before data arrived, whose rows past
+   * `toMs` may be many. Only call it with everything applied committed (after a checkpoint).
    */
   window(fromMs: number, toMs: number): RollingWindow | undefined {
     this.#newestMs ??= this.#maxBucket.get()?.max ?? Number.NEGATIVE_INFINITY;
-    if (this.#newestMs >= toMs) return undefined;
+    this.#receivedMs ??= this.#lastSeen.get()?.max ?? Number.NEGATIVE_INFINITY;
+    if (this.#newestMs >= toMs && toMs <= this.#receivedMs) return undefined;
     const lowerMs = Math.ceil(fromMs / this.#bucketMs) * this.#bucketMs;
     const span = toMs - fromMs;
     let w = this.#windows.get(span);
@@ -85,8 +95,30 @@ export class RollingWindows {
     return w;
   }
 
+  /**
+   * The committed rows at or past `toMs` of a window that ends after the newest receive time: rows stamped
+   * ahead of this clock (an exporter whose clock runs fast), to subtract. Undefined when there are none, as
+   * nearly always; else read once per `toMs` until the rows change.
+   */
+  beyond(toMs: number): RollingWindow | undefined {
+    this.#newestMs ??= this.#maxBucket.get()?.max ?? Number.NEGATIVE_INFINITY;
+    if (this.#newestMs < toMs) return undefined;
+    const kept = this.#beyond;
+    if (kept !== undefined && kept.toMs === toMs && kept.version === this.#version) return kept.window;
+    const window: RollingWindow = { lowerMs: toMs, sums: new Map() };
+    this.#apply(window, toMs, Number.POSITIVE_INFINITY, 1);
+    this.#beyond = { toMs, version: this.#version, window };
+    return window;
+  }
+
+  /** Notes the receive time of an applied export. */
+  received(atMs: number): void {
+    if (this.#receivedMs !== undefined && atMs > this.#receivedMs) this.#receivedMs = atMs;
+  }
+
   /** Adds a request's deltas of one row (before the row settles them into its totals). */
   added(row: BucketRow): void {
+    this.#version++;
     if (row.bucketMs > (this.#newestMs ?? Number.POSITIVE_INFINITY)) this.#newestMs = row.bucketMs;
     const newRow = !row.stored;
     for (const w of this.#windows.values()) {
@@ -99,6 +131,7 @@ export class RollingWindows {
 
   /** Retention is about to delete buckets before `cutoffMs`: windows reaching back that far move on. */
   pruning(cutoffMs: number): void {
+    this.#version++;
     const firstKept = Math.ceil(cutoffMs / this.#bucketMs) * this.#bucketMs;
     for (const w of this.#windows.values()) if (w.lowerMs < firstKept) this.#moveTo(w, firstKept);
   }
@@ -106,6 +139,9 @@ export class RollingWindows {
   clear(): void {
     this.#windows.clear();
     this.#newestMs = undefined;
+    this.#receivedMs = undefined;
+    this.#beyond = undefined;
+    this.#version++;
   }
 
   #moveTo(w: RollingWindow, lowerMs: number): void {

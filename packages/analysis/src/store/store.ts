@@ -126,6 +126,7 @@ export class Store {
     // New series are inserted right away (they need an id); a logged export's rows wait for a checkpoint.
     const metricsTx = db.transaction((r: MetricsRequest, at: number, writeNow: boolean) => {
       const result = applyMetrics(metrics, r, at);
+      if (result.accepted > 0) this.#rolling.received(at);
       if (writeNow) this.#writeUnflushed();
       return result;
     });
@@ -135,6 +136,7 @@ export class Store {
       for (const e of entries) {
         const body = e.gzip ? gunzipSync(e.body) : e.body;
         applyMetrics(metrics, decodeMetricsRequest(body, e.format), e.receivedMs);
+        this.#rolling.received(e.receivedMs);
       }
       this.#writeUnflushed();
     });
@@ -293,7 +295,10 @@ export class Store {
   #rollingOf(q: SeriesQuery): { from: RollingWindow; minus?: RollingWindow } | undefined {
     if (!q.rolling) return undefined;
     const current = this.#rolling.window(q.fromMs, q.toMs);
-    if (current) return { from: current };
+    if (current) {
+      const ahead = this.#rolling.beyond(q.toMs);
+      return ahead ? { from: current, minus: ahead } : { from: current };
+    }
     if (q.movesWithMs === undefined) return undefined;
     const from = this.#rolling.window(q.fromMs, q.movesWithMs);
     const minus = from && this.#rolling.window(q.toMs, q.movesWithMs);
