@@ -29,7 +29,7 @@ type Op =
       temporality: 'cumulative' | 'delta';
       counts: number[];
       advance: number;
-      /** how far the exporter's clock runs ahead of the receiver's */
+      /** how far the exporter's clock runs ahead of the receiver's (behind when negative) */
       ahead: number;
       logged: boolean;
     }
@@ -49,7 +49,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       advance: fc.integer({ min: 0, max: 20 * SEC }),
       ahead: fc.oneof(
         { weight: 3, arbitrary: fc.constant(0) },
-        { weight: 1, arbitrary: fc.integer({ min: 1, max: 40 * SEC }) },
+        { weight: 1, arbitrary: fc.integer({ min: -40 * SEC, max: 40 * SEC }) },
       ),
       logged: fc.boolean(),
     }),
@@ -176,6 +176,17 @@ describe('rolling window sums', () => {
                   const ec = { ...e, instrument: 'ml.feature.missing' };
                   expect(store.counters({ ...ec, rolling: true })).toEqual(store.counters(ec));
                 }
+              }
+              // Fixed periods, as a pinned reference: kept once summed, until a late row lands inside.
+              for (const pinned of [
+                { fromMs: T0, toMs: T0 + 30 * SEC },
+                { fromMs: T0 + 20 * SEC, toMs: T0 + 90 * SEC },
+              ]) {
+                const p = { model: 'loan', ...pinned };
+                const ph = { ...p, instrument: 'ml.feature.quantile' };
+                same(store.histograms({ ...ph, rolling: true }), store.histograms(ph));
+                const pc = { ...p, instrument: 'ml.feature.missing' };
+                expect(store.counters({ ...pc, rolling: true })).toEqual(store.counters(pc));
               }
             } else if (o.kind === 'prune') {
               store.prune(now);
@@ -330,6 +341,56 @@ describe('rows stamped ahead of the receiver clock', () => {
       } finally {
         histogramsBySql.mockRestore();
         countersBySql.mockRestore();
+      }
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('a fixed period asked for every cycle (a pinned reference)', () => {
+  it('is summed by SQL once, and again only after a late row lands inside it', () => {
+    const store = Store.open({ path: join(dir, 'pinned.db'), bucketMs: SEC });
+    try {
+      const now = T0 + 100 * SEC;
+      const export_ = (stampedMs: number, counts: number[]): MetricsRequest =>
+        request(
+          {
+            kind: 'export',
+            instance: 'a',
+            slot: 0,
+            temporality: 'delta',
+            counts,
+            advance: 0,
+            ahead: 0,
+            logged: false,
+          },
+          0,
+          stampedMs,
+          counts,
+        );
+      store.ingestMetrics(export_(T0 + 10 * SEC, [1, 2, 3]), T0 + 10 * SEC);
+      store.ingestMetrics(export_(now, [5, 5, 5]), now);
+      const pinned = {
+        model: 'loan',
+        instrument: 'ml.feature.quantile',
+        fromMs: T0,
+        toMs: T0 + 30 * SEC,
+        rolling: true,
+      };
+      const bySql = vi.spyOn(Queries.prototype, 'histograms');
+      try {
+        expect(store.histograms(pinned).map((h) => h.counts)).toEqual([[1, 2, 3]]);
+        expect(store.histograms(pinned).map((h) => h.counts)).toEqual([[1, 2, 3]]);
+        expect(bySql).toHaveBeenCalledTimes(1);
+        store.ingestMetrics(export_(now + SEC, [1, 1, 1]), now + SEC); // after the period: still kept
+        expect(store.histograms(pinned).map((h) => h.counts)).toEqual([[1, 2, 3]]);
+        expect(bySql).toHaveBeenCalledTimes(1);
+        store.ingestMetrics(export_(T0 + 20 * SEC, [0, 0, 4]), now + SEC); // late, inside the period
+        expect(store.histograms(pinned).map((h) => h.counts)).toEqual([[1, 2, 7]]);
+        expect(bySql).toHaveBeenCalledTimes(2);
+      } finally {
+        bySql.mockRestore();
       }
     } finally {
       store.close();

@@ -7,6 +7,7 @@ import {
   forEachBucket,
   numbers,
 } from './concatenated-buckets.js';
+import { PastAnswers } from './past-answers.js';
 
 /** Totals of one series over a rolling window's buckets. */
 export interface WindowSums {
@@ -42,6 +43,8 @@ const MAX_WINDOWS = 16;
  * window moved back in time, or data lies at or past its end) the caller falls back to SQL.
  */
 export class RollingWindows {
+  /** answers of windows that cannot roll (they ended before data arrived), dropped as their rows change */
+  readonly past = new PastAnswers();
   readonly #windows = new Map<number, RollingWindow>();
   readonly #bucketMs: number;
   readonly #catalog: SeriesCatalog;
@@ -119,6 +122,7 @@ export class RollingWindows {
   /** Adds a request's deltas of one row (before the row settles them into its totals). */
   added(row: BucketRow): void {
     this.#version++;
+    this.past.added(row.bucketMs);
     if (row.bucketMs > (this.#newestMs ?? Number.POSITIVE_INFINITY)) this.#newestMs = row.bucketMs;
     const newRow = !row.stored;
     for (const w of this.#windows.values()) {
@@ -132,11 +136,13 @@ export class RollingWindows {
   /** Retention is about to delete buckets before `cutoffMs`: windows reaching back that far move on. */
   pruning(cutoffMs: number): void {
     this.#version++;
+    this.past.clear();
     const firstKept = Math.ceil(cutoffMs / this.#bucketMs) * this.#bucketMs;
     for (const w of this.#windows.values()) if (w.lowerMs < firstKept) this.#moveTo(w, firstKept);
   }
 
   clear(): void {
+    this.past.clear();
     this.#windows.clear();
     this.#newestMs = undefined;
     this.#receivedMs = undefined;

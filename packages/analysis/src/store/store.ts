@@ -279,13 +279,29 @@ export class Store {
   histograms(q: SeriesQuery): HistogramAggregate[] {
     this.checkpoint();
     const w = this.#rollingOf(q);
-    return w ? this.#queries.histogramsOf(w.from, this.#catalog, q, w.minus) : this.#queries.histograms(q);
+    if (w) return this.#queries.histogramsOf(w.from, this.#catalog, q, w.minus);
+    return q.rolling
+      ? this.#pastAnswer('histograms', q, () => this.#queries.histograms(q))
+      : this.#queries.histograms(q);
   }
 
   counters(q: SeriesQuery): CounterAggregate[] {
     this.checkpoint();
     const w = this.#rollingOf(q);
-    return w ? this.#queries.countersOf(w.from, this.#catalog, q, w.minus) : this.#queries.counters(q);
+    if (w) return this.#queries.countersOf(w.from, this.#catalog, q, w.minus);
+    return q.rolling
+      ? this.#pastAnswer('counters', q, () => this.#queries.counters(q))
+      : this.#queries.counters(q);
+  }
+
+  /**
+   * A window asked for again and again that the rolling sums cannot answer (it ended before data arrived,
+   * as a pinned reference period does): summed by SQL once and kept until a row lands inside it.
+   */
+  #pastAnswer<T>(kind: string, q: SeriesQuery, sum: () => T): T {
+    const version = q.version === undefined ? '*' : `=${q.version}`;
+    const key = `${kind}\0${q.model}\0${version}\0${q.instrument}\0${q.fromMs}\0${q.toMs}`;
+    return this.#rolling.past.get(key, q.fromMs, q.toMs, sum);
   }
 
   /**
