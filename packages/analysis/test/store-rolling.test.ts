@@ -131,6 +131,31 @@ function same(rolling: HistogramAggregate[], sql: HistogramAggregate[]): void {
   });
 }
 
+/** Runs `body` on a new store in the test's directory (buckets of a second), closed after. */
+function withStore(name: string, body: (store: Store) => void): void {
+  const store = Store.open({ path: join(dir, name), bucketMs: SEC });
+  try {
+    body(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** One delta export of slot 0 stamped `stampedMs` by the exporter of `instance`. */
+function deltaExport(instance: string, stampedMs: number, counts: number[]): MetricsRequest {
+  const o = {
+    kind: 'export',
+    instance,
+    slot: 0,
+    temporality: 'delta',
+    counts,
+    advance: 0,
+    ahead: 0,
+    logged: false,
+  };
+  return request(o as Extract<Op, { kind: 'export' }>, 0, stampedMs, counts);
+}
+
 describe('rolling window sums', () => {
   it('answer every query as SQL does, whatever happens between queries', () => {
     let run = 0;
@@ -288,25 +313,10 @@ describe('reads of stored rows', () => {
 
 describe('rows stamped ahead of the receiver clock', () => {
   it('leave the current window to its rolling sums (minus those rows), not to SQL', () => {
-    const store = Store.open({ path: join(dir, 'ahead.db'), bucketMs: SEC });
-    try {
+    withStore('ahead.db', (store) => {
       const now = T0 + 100 * SEC;
-      const export_ = (ahead: number, counts: number[]): MetricsRequest =>
-        request(
-          {
-            kind: 'export',
-            instance: ahead > 0 ? 'fast-clock' : 'a',
-            slot: 0,
-            temporality: 'delta',
-            counts,
-            advance: 0,
-            ahead,
-            logged: false,
-          },
-          0,
-          now + ahead,
-          counts,
-        );
+      const export_ = (ahead: number, counts: number[]) =>
+        deltaExport(ahead > 0 ? 'fast-clock' : 'a', now + ahead, counts);
       store.ingestMetrics(export_(0, [1, 2, 3]), now);
       store.ingestMetrics(export_(90 * SEC, [4, 0, 1]), now); // an exporter whose clock is 90 s fast
       const q = { model: 'loan', fromMs: now - 30 * SEC, toMs: now + 1 };
@@ -342,33 +352,15 @@ describe('rows stamped ahead of the receiver clock', () => {
         histogramsBySql.mockRestore();
         countersBySql.mockRestore();
       }
-    } finally {
-      store.close();
-    }
+    });
   });
 });
 
 describe('a fixed period asked for every cycle (a pinned reference)', () => {
   it('is summed by SQL once, and again only after a late row lands inside it', () => {
-    const store = Store.open({ path: join(dir, 'pinned.db'), bucketMs: SEC });
-    try {
+    withStore('pinned.db', (store) => {
       const now = T0 + 100 * SEC;
-      const export_ = (stampedMs: number, counts: number[]): MetricsRequest =>
-        request(
-          {
-            kind: 'export',
-            instance: 'a',
-            slot: 0,
-            temporality: 'delta',
-            counts,
-            advance: 0,
-            ahead: 0,
-            logged: false,
-          },
-          0,
-          stampedMs,
-          counts,
-        );
+      const export_ = (stampedMs: number, counts: number[]) => deltaExport('a', stampedMs, counts);
       store.ingestMetrics(export_(T0 + 10 * SEC, [1, 2, 3]), T0 + 10 * SEC);
       store.ingestMetrics(export_(now, [5, 5, 5]), now);
       const pinned = {
@@ -392,8 +384,6 @@ describe('a fixed period asked for every cycle (a pinned reference)', () => {
       } finally {
         bySql.mockRestore();
       }
-    } finally {
-      store.close();
-    }
+    });
   });
 });
