@@ -1,6 +1,6 @@
 import { OTHER_CATEGORY, type Profile } from '@modelpulse/stats';
 import type { MonitorSpec } from '../monitors/types.js';
-import type { Store } from '../store/index.js';
+import type { JoinableOutcomes, Store } from '../store/index.js';
 import { DEFAULT_DRIFT_METHODS, type DriftMethod, responseDrift } from './drift.js';
 import { calibration, estimatedPerformance, type ScoreHistogram } from './estimated.js';
 import { holdoutOutcomes, type OutcomeCount } from './outcomes.js';
@@ -242,13 +242,13 @@ function joinedOutcomes(
     holdout: s.attributes[HOLDOUT] === true,
     count: s.value,
   }));
-  const unlabelled = scope.store.unlabelledOutcomes({
-    model: scope.model,
-    version: scope.version,
-    fromMs: scope.fromMs,
-    toMs: scope.toMs,
-  });
-  if (unlabelled.length === 0) return counts;
+  const window = { model: scope.model, version: scope.version, fromMs: scope.fromMs, toMs: scope.toMs };
+  const joinable = scope.store.joinableOutcomes(window);
+  if (joinable.length === 0) return counts;
+  if (movedAsCounted(counts, joinable)) return counts;
+  // More joinable outcomes than counted unlabelled (spans and counters disagree): one at a time, the
+  // earliest first, as far as the counts go.
+  const unlabelled = scope.store.unlabelledOutcomes(window);
   const predictions = new Map(
     scope.store
       .predictionSpans({ model: scope.model, ids: unlabelled.map((o) => o.predictionId) })
@@ -266,6 +266,33 @@ function joinedOutcomes(
     counts.push({ predicted: label, actual: o.outcomeLabel, holdout: true, count: 1 });
   }
   return counts;
+}
+
+/**
+ * Moves the joinable outcomes out of the unlabelled cells of their outcome label into cells of their
+ * prediction's label, when the unlabelled counts hold them all (as when spans and counters agree); else
+ * changes nothing and answers false. Each is taken from the first unlabelled cell with some left, as the
+ * one-at-a-time join does, so the cells come out the same.
+ */
+function movedAsCounted(counts: OutcomeCount[], joinable: readonly JoinableOutcomes[]): boolean {
+  const cells = (actual: string) =>
+    counts.filter((c) => c.predicted === undefined && c.actual === actual && c.holdout);
+  const wanted = new Map<string, number>();
+  for (const j of joinable) wanted.set(j.actual, (wanted.get(j.actual) ?? 0) + j.count);
+  for (const [actual, n] of wanted) {
+    if (cells(actual).reduce((a, c) => a + c.count, 0) < n) return false;
+  }
+  for (const j of joinable) {
+    let left = j.count;
+    for (const c of cells(j.actual)) {
+      const taken = Math.min(left, c.count);
+      c.count -= taken;
+      left -= taken;
+      if (left === 0) break;
+    }
+    counts.push({ predicted: j.predicted, actual: j.actual, holdout: true, count: j.count });
+  }
+  return true;
 }
 
 /** Exemplar trace ids shown per moved bucket: the newest ones. */

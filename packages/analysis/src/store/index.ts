@@ -5,6 +5,7 @@ export type {
   ExemplarRecord,
   HistogramAggregate,
   IngestResult,
+  JoinableOutcomes,
   ModelSummary,
   OutcomeSpanRecord,
   PredictionSpanRecord,

@@ -10,6 +10,7 @@ import type {
   CounterAggregate,
   ExemplarRecord,
   HistogramAggregate,
+  JoinableOutcomes,
   ModelSummary,
   OutcomeSpanRecord,
   PredictionSpanRecord,
@@ -111,6 +112,7 @@ export class Queries {
   readonly #predictions;
   readonly #outcomes;
   readonly #unlabelledOutcomes;
+  readonly #joinableOutcomes;
   readonly #exemplars;
   readonly #exemplarsOfVersion;
   readonly #recentExemplars;
@@ -144,6 +146,13 @@ export class Queries {
        FROM outcomes WHERE model = ? AND version = ? AND time_ms >= ? AND time_ms < ?
          AND predicted_label IS NULL AND (holdout IS NULL OR holdout != 0)
        ORDER BY time_ms, prediction_id`,
+    );
+    this.#joinableOutcomes = db.prepare<[string, string, number, number], JoinableOutcomes>(
+      `SELECT o.outcome_label AS actual, p.label AS predicted, count(*) AS count
+       FROM outcomes o JOIN predictions p ON p.model = o.model AND p.prediction_id = o.prediction_id
+       WHERE o.model = ? AND o.version = ? AND o.time_ms >= ? AND o.time_ms < ?
+         AND o.predicted_label IS NULL AND (o.holdout IS NULL OR o.holdout != 0) AND p.label IS NOT NULL
+       GROUP BY o.outcome_label, p.label ORDER BY o.outcome_label, p.label`,
     );
     const exemplars = `SELECT score_bucket, trace_id, span_id, time_ms FROM exemplars
        WHERE model = ? AND time_bucket_ms >= ? AND time_bucket_ms < ?`;
@@ -332,6 +341,15 @@ export class Queries {
   unlabelledOutcomes(q: VersionWindow): OutcomeSpanRecord[] {
     if (!this.#presence.mayHaveUnlabelledOutcomes(q.model, q.version)) return [];
     return this.#unlabelledOutcomes.all(q.model, q.version, q.fromMs, q.toMs).map(outcomeRecord);
+  }
+
+  /**
+   * `unlabelledOutcomes` joined to their prediction spans by id in SQLite and counted by outcome label and
+   * the prediction's label (those whose prediction has no label, or is not stored, left out).
+   */
+  joinableOutcomes(q: VersionWindow): JoinableOutcomes[] {
+    if (!this.#presence.mayHaveUnlabelledOutcomes(q.model, q.version)) return [];
+    return this.#joinableOutcomes.all(q.model, q.version, q.fromMs, q.toMs);
   }
 
   /** Reservoir contents of the time buckets in [fromMs, toMs), by time bucket, score bucket, priority. */

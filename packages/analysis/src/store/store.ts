@@ -21,6 +21,7 @@ import type {
   ExemplarRecord,
   HistogramAggregate,
   IngestResult,
+  JoinableOutcomes,
   ModelSummary,
   OutcomeSpanRecord,
   PredictionSpanRecord,
@@ -332,6 +333,11 @@ export class Store {
   /** Outcomes of one version sent without the predicted label, to join by prediction id. */
   unlabelledOutcomes(q: VersionWindow): OutcomeSpanRecord[] {
     return this.#queries.unlabelledOutcomes(q);
+  }
+
+  /** The same outcomes joined to their prediction spans and counted by both labels (see `Queries`). */
+  joinableOutcomes(q: VersionWindow): JoinableOutcomes[] {
+    return this.#queries.joinableOutcomes(q);
   }
 
   exemplars(q: { model: string; version?: string; fromMs: number; toMs: number }): ExemplarRecord[] {

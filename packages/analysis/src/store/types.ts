@@ -46,6 +46,13 @@ export interface ModelSummary {
 }
 
 /** Spans of one model version whose time is in [fromMs, toMs). */
+/** Outcomes sent without the predicted label whose prediction span has one, counted by both labels. */
+export interface JoinableOutcomes {
+  actual: string;
+  predicted: string;
+  count: number;
+}
+
 export interface VersionWindow {
   model: string;
   version: string;
