@@ -74,7 +74,13 @@ const prediction = (id: string, label: string | null, atMs: number) =>
 const outcome = (id: string, actual: string, atMs: number) =>
   span('ml.outcome loan', atMs, { 'ml.prediction.id': id, 'ml.outcome.label': actual, 'ml.holdout': true });
 
-function holdoutOf(): NonNullable<ReturnType<typeof analyseWindow>['holdout']> {
+/** The 1h report's holdout outcomes after these counters and these spans (`spansAt(t)`, t half an hour ago). */
+function holdoutOf(
+  cells: [string | undefined, string, number][],
+  spansAt: (t: number) => Span[],
+): NonNullable<ReturnType<typeof analyseWindow>['holdout']> {
+  store.ingestMetrics(outcomeCounts(cells), NOW);
+  store.ingestTraces({ spans: spansAt(NOW - 30 * MIN) }, NOW);
   const report = analyseWindow(store, 'loan', '1', { name: '1h', ms: 60 * MIN }, NOW, { positive: 'reject' });
   if (!report.holdout) throw new Error('no holdout outcomes');
   return report.holdout;
@@ -82,32 +88,24 @@ function holdoutOf(): NonNullable<ReturnType<typeof analyseWindow>['holdout']> {
 
 describe('the id join of outcomes sent without the predicted label', () => {
   it('gives each the label of its prediction span, and leaves those it cannot join unlabelled', () => {
-    store.ingestMetrics(
-      outcomeCounts([
+    const h = holdoutOf(
+      [
         [undefined, 'reject', 3],
         [undefined, 'approve', 2],
         ['reject', 'reject', 1],
-      ]),
-      NOW,
+      ],
+      (t) => [
+        prediction('p1', 'reject', t),
+        prediction('p2', 'approve', t + 1),
+        prediction('p3', 'reject', t + 2),
+        prediction('p4', null, t + 3),
+        outcome('p1', 'reject', t + 10),
+        outcome('p2', 'reject', t + 11),
+        outcome('p3', 'approve', t + 12),
+        outcome('p4', 'approve', t + 13), // its prediction has no label: stays unlabelled
+        outcome('p5', 'reject', t + 14), // no prediction span: stays unlabelled
+      ],
     );
-    const t = NOW - 30 * MIN;
-    store.ingestTraces(
-      {
-        spans: [
-          prediction('p1', 'reject', t),
-          prediction('p2', 'approve', t + 1),
-          prediction('p3', 'reject', t + 2),
-          prediction('p4', null, t + 3),
-          outcome('p1', 'reject', t + 10),
-          outcome('p2', 'reject', t + 11),
-          outcome('p3', 'approve', t + 12),
-          outcome('p4', 'approve', t + 13), // its prediction has no label: stays unlabelled
-          outcome('p5', 'reject', t + 14), // no prediction span: stays unlabelled
-        ],
-      },
-      NOW,
-    );
-    const h = holdoutOf();
     // p1 (reject → reject) joins the labelled tp; p2 predicted approve, actually reject: fn; p3: fp.
     expect(h.confusion).toEqual({ tp: 2, fp: 1, fn: 1, tn: 0 });
     expect(h.unlabelled).toBe(2);
@@ -116,20 +114,12 @@ describe('the id join of outcomes sent without the predicted label', () => {
 
   it('moves no more outcomes than were counted unlabelled, earliest first', () => {
     // Spans say two reject outcomes can be joined, the counters count one: only the earlier (p2) moves.
-    store.ingestMetrics(outcomeCounts([[undefined, 'reject', 1]]), NOW);
-    const t = NOW - 30 * MIN;
-    store.ingestTraces(
-      {
-        spans: [
-          prediction('p1', 'reject', t),
-          prediction('p2', 'approve', t + 1),
-          outcome('p2', 'reject', t + 10),
-          outcome('p1', 'reject', t + 20),
-        ],
-      },
-      NOW,
-    );
-    const h = holdoutOf();
+    const h = holdoutOf([[undefined, 'reject', 1]], (t) => [
+      prediction('p1', 'reject', t),
+      prediction('p2', 'approve', t + 1),
+      outcome('p2', 'reject', t + 10),
+      outcome('p1', 'reject', t + 20),
+    ]);
     expect(h.confusion).toEqual({ tp: 0, fp: 0, fn: 1, tn: 0 });
     expect(h.unlabelled).toBe(0);
     expect(h.outcomes).toBe(1);
