@@ -114,7 +114,7 @@ describe('Store.open', () => {
     expect(warn).not.toHaveBeenCalled(); // a new file has nothing to upgrade
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
     db.close();
   });
 
@@ -125,7 +125,8 @@ describe('Store.open', () => {
     store.ingestMetrics(request([histogram([hp(T0, T0 + 5 * MIN, [4, 2, 9])])]), T0 + 5 * MIN);
     const before = store.histograms(scoreQuery);
     store.close();
-    // Version 1 kept buckets in series order with a time index, and had no index of unlabelled outcomes.
+    // Version 1 kept buckets in series order with a time index, and had no index of unlabelled outcomes
+    // nor of exemplars by score bucket.
     const db = new Database(path);
     db.exec(`
       CREATE TABLE v1 (series_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, count REAL NOT NULL,
@@ -135,6 +136,7 @@ describe('Store.open', () => {
       ALTER TABLE v1 RENAME TO buckets;
       CREATE INDEX buckets_by_time ON buckets (bucket_ms);
       DROP INDEX outcomes_unlabelled;
+      DROP INDEX exemplars_by_score;
       PRAGMA user_version = 1;`);
     const rows = (db.prepare('SELECT count(*) AS n FROM buckets').get() as { n: number }).n;
     expect(rows).toBe(2);
@@ -145,13 +147,13 @@ describe('Store.open', () => {
     // The rebuild can take minutes on a large store: it is announced before it starts.
     expect(warn.mock.calls).toEqual([
       [
-        `modelpulse: upgrading the store at ${path} from schema 1 to 3: rewriting 2 bucket rows in time order, once (about 12 s per million rows).`,
+        `modelpulse: upgrading the store at ${path} from schema 1 to 4: rewriting 2 bucket rows in time order, once (about 12 s per million rows).`,
       ],
     ]);
     expect(reopened.histograms(scoreQuery)).toEqual(before);
     reopened.close();
     const check = new Database(path, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(3);
+    expect(check.pragma('user_version', { simple: true })).toBe(4);
     const key = check.pragma("index_list('buckets')") as { name: string; origin: string }[];
     const primary = key.find((i) => i.origin === 'pk')?.name as string;
     const columns = check.pragma(`index_info('${primary}')`) as { name: string }[];
@@ -159,6 +161,8 @@ describe('Store.open', () => {
     expect(key.map((i) => i.name)).toContain('buckets_by_series');
     const outcomeIndexes = check.pragma("index_list('outcomes')") as { name: string }[];
     expect(outcomeIndexes.map((i) => i.name)).toContain('outcomes_unlabelled');
+    const exemplarIndexes = check.pragma("index_list('exemplars')") as { name: string }[];
+    expect(exemplarIndexes.map((i) => i.name)).toContain('exemplars_by_score');
     expect((check.prepare('SELECT count(*) AS n FROM buckets').get() as { n: number }).n).toBe(rows);
     check.close();
   });

@@ -127,6 +127,11 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX outcomes_unlabelled ON outcomes (model, version, time_ms) WHERE predicted_label IS NULL;
   `,
+  // 4: the newest exemplars of one score bucket (a drift report's moved buckets) found by a seek. Through
+  // the primary key, a bucket with few or no exemplars in the window meant reading all of the window's.
+  `
+  CREATE INDEX exemplars_by_score ON exemplars (model, version, score_bucket, time_bucket_ms);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
