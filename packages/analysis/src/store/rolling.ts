@@ -39,8 +39,9 @@ const MAX_WINDOWS = 16;
  * minute), kept up to date instead of summed from thousands of bucket rows per series each time: a
  * request's deltas are added as they are applied, and buckets that fall out of a window as it moves are
  * read once and subtracted. A window is seeded from the committed rows the first time its span is asked
- * for. Its answer equals the SQL one (counts exactly; float sums up to rounding); when it cannot (the
- * window moved back in time, or data lies at or past its end) the caller falls back to SQL.
+ * for. Its answer equals the SQL one (counts exactly; float sums up to rounding), less the rows stamped
+ * past its end (`beyond`); when it cannot (the window moved back in time, or ended before data arrived)
+ * the caller falls back to SQL.
  */
 export class RollingWindows {
   /** answers of windows that cannot roll (they ended before data arrived), dropped as their rows change */
@@ -78,9 +79,8 @@ export class RollingWindows {
    * `toMs` may be many. Only call it with everything applied committed (after a checkpoint).
    */
   window(fromMs: number, toMs: number): RollingWindow | undefined {
-    this.#newestMs ??= this.#maxBucket.get()?.max ?? Number.NEGATIVE_INFINITY;
     this.#receivedMs ??= this.#lastSeen.get()?.max ?? Number.NEGATIVE_INFINITY;
-    if (this.#newestMs >= toMs && toMs <= this.#receivedMs) return undefined;
+    if (this.#newest() >= toMs && toMs <= this.#receivedMs) return undefined;
     const lowerMs = Math.ceil(fromMs / this.#bucketMs) * this.#bucketMs;
     const span = toMs - fromMs;
     let w = this.#windows.get(span);
@@ -104,14 +104,19 @@ export class RollingWindows {
    * nearly always; else read once per `toMs` until the rows change.
    */
   beyond(toMs: number): RollingWindow | undefined {
-    this.#newestMs ??= this.#maxBucket.get()?.max ?? Number.NEGATIVE_INFINITY;
-    if (this.#newestMs < toMs) return undefined;
+    if (this.#newest() < toMs) return undefined;
     const kept = this.#beyond;
     if (kept !== undefined && kept.toMs === toMs && kept.version === this.#version) return kept.window;
     const window: RollingWindow = { lowerMs: toMs, sums: new Map() };
     this.#apply(window, toMs, Number.POSITIVE_INFINITY, 1);
     this.#beyond = { toMs, version: this.#version, window };
     return window;
+  }
+
+  /** Start of the newest bucket holding data (read once, then kept up to date by `added`). */
+  #newest(): number {
+    this.#newestMs ??= this.#maxBucket.get()?.max ?? Number.NEGATIVE_INFINITY;
+    return this.#newestMs;
   }
 
   /** Notes the receive time of an applied export. */
