@@ -21,14 +21,15 @@ const methods: DistanceMethod[] = [
 ];
 
 describe('NullReference', () => {
-  // Sizes on both sides of the large-sample rule, for an exact and a sampled reference.
+  // Sizes on both sides of the large-sample rule, for an exact and a sampled reference, up and then down
+  // again: the large-sample law, once found to hold at some n, must not be taken at a smaller one.
   it.each([
     ['an exact reference', { edges, simulations: 1000 }],
     ['a sampled reference', { edges, simulations: 1000, referenceN: 400 }],
   ])('answers exactly what the free functions answer, for %s', (_, options) => {
     const nulls = new NullReference(skewed, options);
     for (const method of methods) {
-      for (const n of [12, 90, 700, 20_000]) {
+      for (const n of [12, 90, 700, 20_000, 700, 90, 12]) {
         expect(nulls.isAsymptotic(method, n)).toBe(nullIsAsymptotic(method, skewed, n, options));
         expect(nulls.threshold(method, n, 0.05)).toBe(nullThreshold(method, skewed, n, 0.05, options));
         for (const observed of [0, 0.01, 0.08, 0.3]) {
@@ -68,6 +69,15 @@ describe('NullReference', () => {
     expect(() => nulls.threshold('d1', 50, Number.NaN)).toThrow(/alpha must be a number/);
     expect(() => nulls.pValue('d1', 50, Number.NaN)).toThrow(/observed must be a distance/);
     expect(() => nulls.pValue('d1', 50.5, 0.1)).toThrow(/n must be an integer, got 50.5/);
+    // Also next to large windows, answered by the large-sample law.
+    for (const method of ['psi', 'ksBinned'] as const) {
+      nulls.threshold(method, 20_000, 0.05);
+      nulls.pValue(method, 20_000, 0.1);
+      expect(() => nulls.threshold(method, 20_000.5, 0.05)).toThrow(/n must be an integer, got 20000.5/);
+      expect(() => nulls.threshold(method, 20_000, 1.5)).toThrow(/alpha must be in \(0, 1\), got 1.5/);
+      expect(() => nulls.pValue(method, 20_000, Number.NaN)).toThrow(/observed must be a distance/);
+      expect(() => nulls.pValue(method, 20_000.5, 0.1)).toThrow(/n must be an integer, got 20000.5/);
+    }
   });
 
   it('keeps its own copy of the reference and edges', () => {

@@ -1,9 +1,11 @@
 import { type DistanceMethod, distanceByName } from '../distances/by-name.js';
 import { TrustedShares } from '../distances/shares.js';
 import { assertCounts, assertInteger, assertNumber, assertSameLength } from '../internal/assert.js';
+import { chiSquaredSurvival } from '../special/chi-squared-survival.js';
 import { type LinearMethod, QUADRATIC } from './limit-law.js';
 import {
   checkObserved,
+  chiSquaredCritical,
   decide,
   effectiveSize,
   holdsAt,
@@ -95,6 +97,11 @@ export class NullReference {
   readonly #trusted: TrustedShares;
   #current: TrustedShares | undefined;
   readonly #distances = new Map<DistanceMethod, (p: ArrayLike<number>, q: ArrayLike<number>) => number>();
+  /**
+   * The smallest n seen where the large-sample law holds, by method: it holds at every larger n too (the
+   * effective size grows with n, and the law's conditions with it), so most windows need no check.
+   */
+  readonly #holdsFrom = new Map<DistanceMethod, number>();
 
   constructor(referenceShares: ArrayLike<number>, options: NullThresholdOptions = {}) {
     const fn = 'new NullReference(referenceShares, options)';
@@ -142,20 +149,32 @@ export class NullReference {
     this.#current ??= new TrustedShares(counts.length);
     const current = this.#current;
     for (let i = 0; i < counts.length; i++) current[i] = (counts[i] as number) / total;
-    return methods.map((method) => {
+    const out = new Array<number>(methods.length);
+    for (let i = 0; i < methods.length; i++) {
+      const method = methods[i] as DistanceMethod;
       let distance = this.#distances.get(method);
       if (distance === undefined) {
         distance = distanceByName(method, this.#options.edges);
         this.#distances.set(method, distance);
       }
-      return distance(this.#trusted, current);
-    });
+      out[i] = distance(this.#trusted, current);
+    }
+    return out;
   }
 
   /** {@link nullIsAsymptotic} for this reference. */
   isAsymptotic(method: DistanceMethod, n: number): boolean {
     this.#check('NullReference.isAsymptotic(method, n)', method, n, false);
-    return holdsAt(method, effectiveSize(n, this.#resolved.referenceN), this.#facts, this.#resolved);
+    return this.#holds(method, n);
+  }
+
+  /** holdsAt at n (n checked), remembering the smallest n where it held. */
+  #holds(method: DistanceMethod, n: number): boolean {
+    const from = this.#holdsFrom.get(method);
+    if (from !== undefined && n >= from) return true;
+    const holds = holdsAt(method, effectiveSize(n, this.#resolved.referenceN), this.#facts, this.#resolved);
+    if (holds) this.#holdsFrom.set(method, n);
+    return holds;
   }
 
   /** {@link nullThreshold} for this reference. */
@@ -163,6 +182,19 @@ export class NullReference {
     // Kept only once validated: a hit needs no checks.
     const simulated = this.#thresholds.get(method, alpha, n);
     if (simulated !== undefined) return simulated;
+    // Large windows, asked about every cycle with a new n: thresholdWith's arithmetic, without its setup.
+    if (this.#checked.has(method) && Number.isInteger(n) && n >= 1 && alpha > 0 && alpha < 1) {
+      if (this.#holds(method, n)) {
+        const nEff = effectiveSize(n, this.#resolved.referenceN);
+        const quadratic = QUADRATIC[method];
+        if (quadratic) {
+          const x = chiSquaredCritical(alpha, this.#facts.positive - 1) / (quadratic.scale * nEff);
+          return quadratic.power === 2 ? Math.sqrt(x) : x;
+        }
+        const quantile = this.#linear.get(method, alpha, 0);
+        if (quantile !== undefined) return quantile / Math.sqrt(nEff);
+      }
+    }
     const fn = 'NullReference.threshold(method, n, alpha)';
     assertNumber(fn, 'alpha', alpha, { min: 0, max: 1, open: true });
     const s = this.#setup(fn, method, n, alpha);
@@ -189,6 +221,14 @@ export class NullReference {
     checkObserved(fn, observed);
     const known = this.#tables.get(method, n, 0);
     if (known !== undefined) return tablePValue(observed, known);
+    // As pValueWith for a large window, without the setup.
+    const quadratic = QUADRATIC[method];
+    if (quadratic && this.#checked.has(method) && Number.isInteger(n) && n >= 1 && this.#holds(method, n)) {
+      if (observed === Number.POSITIVE_INFINITY) return 0;
+      const nEff = effectiveSize(n, this.#resolved.referenceN);
+      const statistic = quadratic.scale * nEff * (quadratic.power === 2 ? observed * observed : observed);
+      return chiSquaredSurvival(statistic, this.#facts.positive - 1);
+    }
     const s = this.#setup(fn, method, n, 0.01);
     if (s.asymptotic) return pValueWith(fn, method, this.#shares, n, observed, this.#options, s);
     const table = simulatedPValues(method, this.#shares, n, this.#options, s);

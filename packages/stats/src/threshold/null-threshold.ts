@@ -270,8 +270,8 @@ function defaultSimulations(alpha: number): number {
   return Math.min(100_000, Math.max(10_000, Math.ceil(100 / alpha)));
 }
 
-/** χ²(dof) upper α point, cached (few distinct pairs). */
-function chiSquaredCritical(alpha: number, dof: number): number {
+/** χ²(dof) upper α point, cached (few distinct pairs). @internal */
+export function chiSquaredCritical(alpha: number, dof: number): number {
   let byDof = chiCache.get(alpha);
   if (byDof === undefined) {
     if (chiCache.size >= 100) chiCache.clear();
