@@ -128,7 +128,9 @@ function numericSkew(plan: NumericPlan, window: FeatureWindow, alpha: number): F
     measures,
     pValue: laws.pValue('jensenShannon', n, values[0] as number),
     unseenShare: ((counts[0] as number) + (counts[last] as number)) / n,
-    ...missingness(window.missing, n, plan.referenceMissingRate, alpha),
+    missingRate: window.missing / Math.max(1, n + window.missing),
+    referenceMissingRate: plan.referenceMissingRate,
+    missingChanged: missingChanged(window.missing, n, plan.referenceMissingRate, alpha),
     alert: false,
   };
 }
@@ -152,19 +154,17 @@ function categoricalSkew(
     measures: [linf],
     pValue: chiSquaredGoodnessOfFit(reference, current),
     unseenShare: (seen[OTHER_CATEGORY] ?? 0) / n,
-    ...missingness(window.missing, n, plan.referenceMissingRate, alpha),
+    missingRate: window.missing / Math.max(1, n + window.missing),
+    referenceMissingRate: plan.referenceMissingRate,
+    missingChanged: missingChanged(window.missing, n, plan.referenceMissingRate, alpha),
     alert: false,
   };
 }
 
-/** The window's missing rate beside the reference's, and whether its Wilson interval excludes it. */
-function missingness(missing: number, n: number, referenceMissingRate: number, alpha: number) {
-  const interval = n + missing > 0 ? wilson(missing, n + missing, 1 - alpha) : { lower: 0, upper: 1 };
-  return {
-    missingRate: missing / Math.max(1, n + missing),
-    referenceMissingRate,
-    missingChanged: referenceMissingRate < interval.lower || referenceMissingRate > interval.upper,
-  };
+/** Whether the Wilson interval of the window's missing rate excludes the reference's (n + missing > 0). */
+function missingChanged(missing: number, n: number, referenceMissingRate: number, alpha: number): boolean {
+  const interval = wilson(missing, n + missing, 1 - alpha);
+  return referenceMissingRate < interval.lower || referenceMissingRate > interval.upper;
 }
 
 function measure(
