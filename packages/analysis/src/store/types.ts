@@ -45,7 +45,6 @@ export interface ModelSummary {
   versions: { version: string; instances: string[]; lastSeenMs: number }[];
 }
 
-/** Spans of one model version whose time is in [fromMs, toMs). */
 /** Outcomes sent without the predicted label whose prediction span has one, counted by both labels. */
 export interface JoinableOutcomes {
   actual: string;
@@ -53,6 +52,7 @@ export interface JoinableOutcomes {
   count: number;
 }
 
+/** Spans of one model version whose time is in [fromMs, toMs). */
 export interface VersionWindow {
   model: string;
   version: string;

@@ -1,11 +1,9 @@
 import { type DistanceMethod, distanceByName } from '../distances/by-name.js';
 import { TrustedShares } from '../distances/shares.js';
 import { assertCounts, assertInteger, assertNumber, assertSameLength } from '../internal/assert.js';
-import { chiSquaredSurvival } from '../special/chi-squared-survival.js';
 import { type LinearMethod, QUADRATIC } from './limit-law.js';
 import {
   checkObserved,
-  chiSquaredCritical,
   decide,
   effectiveSize,
   holdsAt,
@@ -13,6 +11,8 @@ import {
   type NullThresholdOptions,
   type PValueTable,
   pValueWith,
+  quadraticPValue,
+  quadraticThreshold,
   type ReferenceFacts,
   type ResolvedOptions,
   referenceFacts,
@@ -187,10 +187,7 @@ export class NullReference {
       if (this.#holds(method, n)) {
         const nEff = effectiveSize(n, this.#resolved.referenceN);
         const quadratic = QUADRATIC[method];
-        if (quadratic) {
-          const x = chiSquaredCritical(alpha, this.#facts.positive - 1) / (quadratic.scale * nEff);
-          return quadratic.power === 2 ? Math.sqrt(x) : x;
-        }
+        if (quadratic) return quadraticThreshold(quadratic, alpha, this.#facts.positive, nEff);
         const quantile = this.#linear.get(method, alpha, 0);
         if (quantile !== undefined) return quantile / Math.sqrt(nEff);
       }
@@ -224,10 +221,8 @@ export class NullReference {
     // As pValueWith for a large window, without the setup.
     const quadratic = QUADRATIC[method];
     if (quadratic && this.#checked.has(method) && Number.isInteger(n) && n >= 1 && this.#holds(method, n)) {
-      if (observed === Number.POSITIVE_INFINITY) return 0;
       const nEff = effectiveSize(n, this.#resolved.referenceN);
-      const statistic = quadratic.scale * nEff * (quadratic.power === 2 ? observed * observed : observed);
-      return chiSquaredSurvival(statistic, this.#facts.positive - 1);
+      return quadraticPValue(quadratic, observed, this.#facts.positive, nEff);
     }
     const s = this.#setup(fn, method, n, 0.01);
     if (s.asymptotic) return pValueWith(fn, method, this.#shares, n, observed, this.#options, s);

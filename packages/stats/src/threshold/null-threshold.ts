@@ -270,8 +270,8 @@ function defaultSimulations(alpha: number): number {
   return Math.min(100_000, Math.max(10_000, Math.ceil(100 / alpha)));
 }
 
-/** χ²(dof) upper α point, cached (few distinct pairs). @internal */
-export function chiSquaredCritical(alpha: number, dof: number): number {
+/** χ²(dof) upper α point, cached (few distinct pairs). */
+function chiSquaredCritical(alpha: number, dof: number): number {
   let byDof = chiCache.get(alpha);
   if (byDof === undefined) {
     if (chiCache.size >= 100) chiCache.clear();
@@ -355,6 +355,32 @@ export function nullThreshold(
   );
 }
 
+/**
+ * The large-sample threshold of a quadratic distance (χ² law with one degree of freedom fewer than the
+ * reference's bins with mass), at effective size `nEff`. @internal
+ */
+export function quadraticThreshold(
+  quadratic: { scale: number; power: 1 | 2 },
+  alpha: number,
+  positive: number,
+  nEff: number,
+): number {
+  const x = chiSquaredCritical(alpha, positive - 1) / (quadratic.scale * nEff);
+  return quadratic.power === 2 ? Math.sqrt(x) : x;
+}
+
+/** The large-sample p-value of an observed quadratic distance (see {@link quadraticThreshold}). @internal */
+export function quadraticPValue(
+  quadratic: { scale: number; power: 1 | 2 },
+  observed: number,
+  positive: number,
+  nEff: number,
+): number {
+  if (observed === Number.POSITIVE_INFINITY) return 0;
+  const statistic = quadratic.scale * nEff * (quadratic.power === 2 ? observed * observed : observed);
+  return chiSquaredSurvival(statistic, positive - 1);
+}
+
 /** {@link nullThreshold} once its inputs are validated and decided. @internal */
 export function thresholdWith(
   method: DistanceMethod,
@@ -366,10 +392,7 @@ export function thresholdWith(
 ): number {
   if (s.asymptotic) {
     const quadratic = QUADRATIC[method];
-    if (quadratic) {
-      const x = chiSquaredCritical(alpha, s.positive - 1) / (quadratic.scale * s.nEff);
-      return quadratic.power === 2 ? Math.sqrt(x) : x;
-    }
+    if (quadratic) return quadraticThreshold(quadratic, alpha, s.positive, s.nEff);
     return linearQuantile(method as LinearMethod, referenceShares, alpha, options, s) / Math.sqrt(s.nEff);
   }
   const key = `s|${method}|${alpha}|${s.simulations}|${s.seed}|${s.referenceN}|${n}|${idOf(s, referenceShares, options.edges)}`;
@@ -667,11 +690,7 @@ export function pValueWith(
 ): number {
   if (!s.asymptotic) return tablePValue(observed, simulatedPValues(method, referenceShares, n, options, s));
   const quadratic = QUADRATIC[method];
-  if (quadratic) {
-    if (observed === Number.POSITIVE_INFINITY) return 0;
-    const statistic = quadratic.scale * s.nEff * (quadratic.power === 2 ? observed * observed : observed);
-    return chiSquaredSurvival(statistic, s.positive - 1);
-  }
+  if (quadratic) return quadraticPValue(quadratic, observed, s.positive, s.nEff);
   if (!isLinear(method)) throw new RangeError(`${fn}: no large-sample law for ${method}.`);
   return nullPValue(observed * Math.sqrt(s.nEff), linearLaw(method, referenceShares, s, options.edges));
 }
