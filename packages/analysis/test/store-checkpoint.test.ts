@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HistogramPoint, Metric, MetricsRequest, NumberPoint } from '../src/receive/model.js';
 import { decodeMetricsRequest } from '../src/receive/otlp/index.js';
 import { Store, type StoreOptions } from '../src/store/index.js';
+import { forEachEntry } from '../src/store/pack.js';
 import { otlpJsonBody } from './otlp-json.js';
 
 /**
@@ -108,10 +109,17 @@ function logBytes(name: string): number {
     .reduce((total, f) => total + statSync(join(dir, f)).size, 0);
 }
 /** Counts rows the way another process would see the file (committed rows only). */
-function rows(name: string, table: string): number {
+/** Series entries in the file's packs, and the pack rows holding them. */
+function stored(name: string): { entries: number; packs: number } {
   const db = new Database(join(dir, name), { readonly: true });
   try {
-    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    let entries = 0;
+    let packs = 0;
+    for (const row of db.prepare('SELECT entries FROM packs').iterate() as Iterable<{ entries: Buffer }>) {
+      packs++;
+      forEachEntry(row.entries, () => entries++);
+    }
+    return { entries, packs };
   } finally {
     db.close();
   }
@@ -136,7 +144,7 @@ describe.each([
     // the 8 accepted exports are in the log as they arrived (the rejected one is not), nothing is written yet
     const accepted = EXPORTS.slice(0, 8).reduce((n, [r]) => n + 16 + sent(r, gzip).byteLength, 0);
     expect(logBytes('deferred.db')).toBe(accepted);
-    expect(rows('deferred.db', 'buckets')).toBe(0);
+    expect(stored('deferred.db')).toEqual({ entries: 0, packs: 0 });
 
     const histograms = deferred.histograms({ ...window, instrument: 'ml.prediction.score' });
     expect(logBytes('deferred.db')).toBe(0);
@@ -161,8 +169,8 @@ describe.each([
       logged(store, e, gzip);
       expect(logBytes('small.db')).toBe(0);
     }
-    // scores of instances a and b (one series each) and the outcome counter, all in minute T0
-    expect(rows('small.db', 'buckets')).toBe(3);
+    // scores of instances a and b (one series each, one pack) and the outcome counter, all in minute T0
+    expect(stored('small.db')).toEqual({ entries: 3, packs: 2 });
   });
 
   it('writes the log out on close, and a reopened file has everything', () => {
@@ -207,6 +215,6 @@ describe.each([
     const store = open('bytes.db', { checkpointBytes: decoded });
     logged(store, first, gzip);
     expect(logBytes('bytes.db')).toBe(0);
-    expect(rows('bytes.db', 'buckets')).toBe(1);
+    expect(stored('bytes.db').entries).toBe(1);
   });
 });

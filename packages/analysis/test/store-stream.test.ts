@@ -2,8 +2,9 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { MetricsRequest } from '../src/receive/model.js';
 import { unpackFloat64 } from '../src/store/blob.js';
-import { BucketRow } from '../src/store/bucket-row.js';
+import { PackBucket } from '../src/store/bucket-row.js';
 import { Store } from '../src/store/index.js';
+import { forEachEntry, packEntries } from '../src/store/pack.js';
 import { RowWriter } from '../src/store/row-writer.js';
 import { HistogramStream, type PointDelta } from '../src/store/stream.js';
 import { type HistogramSample, type HistogramState, histogramStep } from '../src/store/temporality.js';
@@ -58,7 +59,8 @@ describe('HistogramStream (in place) agrees with histogramStep', () => {
 
 describe('BucketRow', () => {
   it('sums a request apart, then adds it to the committed totals', () => {
-    const row = new BucketRow(1, 60_000);
+    const pack = new PackBucket(7, 60_000);
+    const row = pack.row(1);
     expect(row.add(2, 0.1, [1, 1])).toBe(true);
     expect(row.add(1, 0.2, [0, 1])).toBe(false);
     row.settle();
@@ -71,20 +73,59 @@ describe('BucketRow', () => {
     expect(row.add(4, 0.3, [2, 2])).toBe(true); // a new request starts from zero again
     row.settle();
     expect([row.count, row.sum, Array.from(row.counts ?? [])]).toEqual([7, 0.1 + 0.2 + 0.3, [3, 4]]);
-    expect(unpackFloat64(row.blob())).toEqual([3, 4]);
+    expect(entriesOf(pack.blob())).toEqual([[1, 7, 0.1 + 0.2 + 0.3, [3, 4]]]);
   });
 
   it('adds to a row read from the file, zero-padding a shorter vector, and keeps counters without counts', () => {
-    const row = new BucketRow(1, 0);
+    const pack = new PackBucket(7, 0);
+    const row = pack.row(1);
     row.load(1, 1, Float64Array.from([1]));
     row.add(3, 2, [1, 2]);
     row.settle();
     expect([row.count, row.sum, Array.from(row.counts ?? [])]).toEqual([4, 3, [2, 2]]);
-    const counter = new BucketRow(2, 0);
+    const counter = pack.row(2);
     counter.load(0, 5, null);
     counter.add(0, 2, null);
     counter.settle();
-    expect([counter.sum, counter.blob()]).toEqual([7, null]);
+    pack.row(3); // asked for, never added to: not stored, not in the pack
+    expect(entriesOf(pack.blob())).toEqual([
+      [1, 4, 3, [2, 2]],
+      [2, 0, 7, null],
+    ]);
+  });
+});
+
+function entriesOf(blob: Uint8Array): [number, number, number, number[] | null][] {
+  const out: [number, number, number, number[] | null][] = [];
+  forEachEntry(blob, (id, count, sum, counts, width) => {
+    out.push([id, count, sum, width < 0 ? null : Array.from(counts.subarray(0, width))]);
+  });
+  return out;
+}
+
+describe('packs', () => {
+  it('keep every double bit for bit, counters and histograms without buckets apart', () => {
+    const awkward = [0.1 + 0.2, 2 ** 53 + 2, -0, 5e-324, 1.7976931348623157e308, 2 ** 63, 1 / 3];
+    const entries = [
+      { seriesId: 4_294_967_295, count: 2 ** 53, sum: 0.30000000000000004, counts: awkward },
+      { seriesId: 1, count: 0, sum: -1.5, counts: null },
+      { seriesId: 2, count: 3, sum: 4, counts: [] },
+    ];
+    const blob = packEntries(entries);
+    expect(blob.byteLength).toBe(3 * 24 + 8 * awkward.length);
+    const back = entriesOf(blob);
+    expect(back).toEqual([
+      [4_294_967_295, 2 ** 53, 0.30000000000000004, awkward],
+      [1, 0, -1.5, null],
+      [2, 3, 4, []],
+    ]);
+    expect(Object.is(back[0]?.[3]?.[2], -0)).toBe(true);
+  });
+
+  it('refuse a BLOB cut short instead of reading part of it', () => {
+    const blob = packEntries([{ seriesId: 1, count: 1, sum: 1, counts: [1, 2, 3] }]);
+    expect(() => entriesOf(blob.subarray(0, blob.byteLength - 8))).toThrow(/cut short at byte 24/);
+    expect(() => entriesOf(blob.subarray(0, 20))).toThrow(/cut short at byte 0/);
   });
 });
 

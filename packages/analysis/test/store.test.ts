@@ -13,6 +13,7 @@ import type {
   TracesRequest,
 } from '../src/receive/model.js';
 import { Store, type StoreOptions } from '../src/store/index.js';
+import { forEachEntry } from '../src/store/pack.js';
 import { priority } from '../src/store/reservoir.js';
 
 // ---- helpers: build decoded OTLP requests by hand ---------------------------------------------------
@@ -88,6 +89,72 @@ function only<T>(list: T[]): T {
   return list[0] as T;
 }
 
+/** Entries of a pack BLOB. */
+function entryCount(blob: Buffer): number {
+  let n = 0;
+  forEachEntry(blob, () => n++);
+  return n;
+}
+
+/** Each series' noted bucket (for pruning), by key. */
+function seriesNoted(path: string): Record<string, number | null> {
+  const db = new Database(path, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT key, noted_bucket_ms FROM series').all() as {
+      key: string;
+      noted_bucket_ms: number | null;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.key, r.noted_bucket_ms]));
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Rewrites a file of the current schema as `version` wrote it: one `buckets` row per series and bucket
+ * (version 4: in time order; version 1: in series order, with neither the index of unlabelled outcomes
+ * nor that of exemplars by score bucket). Answers the bucket rows.
+ */
+function downgrade(path: string, version: 1 | 4): number {
+  const db = new Database(path);
+  try {
+    db.exec(`
+      CREATE TABLE buckets (series_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, count REAL NOT NULL,
+        sum REAL NOT NULL, counts BLOB, PRIMARY KEY (bucket_ms, series_id)) STRICT, WITHOUT ROWID;
+      CREATE INDEX buckets_by_series ON buckets (series_id, bucket_ms);`);
+    const insert = db.prepare('INSERT INTO buckets VALUES (?, ?, ?, ?, ?)');
+    const packs = db.prepare('SELECT bucket_ms, entries FROM packs').all() as {
+      bucket_ms: number;
+      entries: Buffer;
+    }[];
+    for (const pack of packs)
+      forEachEntry(pack.entries, (id, count, sum, counts, width) => {
+        const blob = width < 0 ? null : Buffer.from(Float64Array.from(counts.subarray(0, width)).buffer);
+        insert.run(id, pack.bucket_ms, count, sum, blob);
+      });
+    db.exec(`
+      DROP TABLE packs;
+      DROP TABLE pack_keys;
+      ALTER TABLE series DROP COLUMN pack_id;
+      ALTER TABLE series DROP COLUMN noted_bucket_ms;
+      PRAGMA user_version = 4;`);
+    if (version === 1)
+      db.exec(`
+        CREATE TABLE v1 (series_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, count REAL NOT NULL,
+          sum REAL NOT NULL, counts BLOB, PRIMARY KEY (series_id, bucket_ms)) STRICT, WITHOUT ROWID;
+        INSERT INTO v1 SELECT series_id, bucket_ms, count, sum, counts FROM buckets;
+        DROP TABLE buckets;
+        ALTER TABLE v1 RENAME TO buckets;
+        CREATE INDEX buckets_by_time ON buckets (bucket_ms);
+        DROP INDEX outcomes_unlabelled;
+        DROP INDEX exemplars_by_score;
+        PRAGMA user_version = 1;`);
+    return (db.prepare('SELECT count(*) AS n FROM buckets').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
 let dir: string;
 const stores: Store[] = [];
 function open(options: Partial<StoreOptions> = {}): Store {
@@ -114,56 +181,55 @@ describe('Store.open', () => {
     expect(warn).not.toHaveBeenCalled(); // a new file has nothing to upgrade
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
     db.close();
   });
 
-  it('moves the buckets of a version 1 file into time order, losing nothing', () => {
-    const path = join(dir, 'v1.db');
+  it.each([
+    [4 as const, 'in time order, one row per series', 5],
+    [1 as const, 'in series order, one row per series', 16],
+  ])('upgrades a version %i file (buckets %s) to packs, losing nothing', (version, _, perMillion) => {
+    const path = join(dir, `v${version}.db`);
     const store = open({ path });
     store.ingestMetrics(request([histogram([hp(T0, T0 + 10_000, [1, 2, 3])])]), T0);
-    store.ingestMetrics(request([histogram([hp(T0, T0 + 5 * MIN, [4, 2, 9])])]), T0 + 5 * MIN);
+    store.ingestMetrics(request([histogram([hp(T0, T0 + 5 * MIN, [4, 2, 9])])], RESOURCE_B), T0 + 5 * MIN);
+    store.ingestMetrics(request([counter([np(T0, T0 + 5 * MIN, 3)])]), T0 + 5 * MIN);
     const before = store.histograms(scoreQuery);
+    const digest = store.stateDigest();
+    const noted = seriesNoted(path);
     store.close();
-    // Version 1 kept buckets in series order with a time index, and had no index of unlabelled outcomes
-    // nor of exemplars by score bucket.
-    const db = new Database(path);
-    db.exec(`
-      CREATE TABLE v1 (series_id INTEGER NOT NULL, bucket_ms INTEGER NOT NULL, count REAL NOT NULL,
-        sum REAL NOT NULL, counts BLOB, PRIMARY KEY (series_id, bucket_ms)) STRICT, WITHOUT ROWID;
-      INSERT INTO v1 SELECT series_id, bucket_ms, count, sum, counts FROM buckets;
-      DROP TABLE buckets;
-      ALTER TABLE v1 RENAME TO buckets;
-      CREATE INDEX buckets_by_time ON buckets (bucket_ms);
-      DROP INDEX outcomes_unlabelled;
-      DROP INDEX exemplars_by_score;
-      PRAGMA user_version = 1;`);
-    const rows = (db.prepare('SELECT count(*) AS n FROM buckets').get() as { n: number }).n;
-    expect(rows).toBe(2);
-    db.close();
 
+    const rows = downgrade(path, version);
+    expect(rows).toBe(3);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const reopened = open({ path });
-    // The rebuild can take minutes on a large store: it is announced before it starts.
+    // The rewrite can take minutes on a large store: it is announced before it starts.
     expect(warn.mock.calls).toEqual([
       [
-        `modelpulse: upgrading the store at ${path} from schema 1 to 4: rewriting 2 bucket rows in time order, once (about 12 s per million rows).`,
+        `modelpulse: upgrading the store at ${path} from schema ${version} to 5: rewriting 3 bucket rows, once (about ${perMillion} s per million rows).`,
       ],
     ]);
     expect(reopened.histograms(scoreQuery)).toEqual(before);
+    expect(reopened.stateDigest()).toBe(digest);
     reopened.close();
     const check = new Database(path, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(4);
-    const key = check.pragma("index_list('buckets')") as { name: string; origin: string }[];
-    const primary = key.find((i) => i.origin === 'pk')?.name as string;
-    const columns = check.pragma(`index_info('${primary}')`) as { name: string }[];
-    expect(columns.map((c) => c.name)).toEqual(['bucket_ms', 'series_id']);
-    expect(key.map((i) => i.name)).toContain('buckets_by_series');
+    expect(check.pragma('user_version', { simple: true })).toBe(5);
+    const tables = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    expect(tables).not.toContain('buckets');
+    // the two score series (instances a, b) share a pack; the counter has its own
+    const packs = check
+      .prepare('SELECT bucket_ms, pack_id, entries FROM packs ORDER BY bucket_ms, pack_id')
+      .all() as { bucket_ms: number; pack_id: number; entries: Buffer }[];
+    expect(packs.map((p) => [p.bucket_ms - T0, entryCount(p.entries)])).toEqual([
+      [0, 1],
+      [5 * MIN, 1],
+      [5 * MIN, 1],
+    ]);
+    expect(seriesNoted(path)).toEqual(noted);
     const outcomeIndexes = check.pragma("index_list('outcomes')") as { name: string }[];
     expect(outcomeIndexes.map((i) => i.name)).toContain('outcomes_unlabelled');
     const exemplarIndexes = check.pragma("index_list('exemplars')") as { name: string }[];
     expect(exemplarIndexes.map((i) => i.name)).toContain('exemplars_by_score');
-    expect((check.prepare('SELECT count(*) AS n FROM buckets').get() as { n: number }).n).toBe(rows);
     check.close();
   });
 
@@ -353,11 +419,11 @@ describe('cumulative histograms', () => {
     const probe = new Database(':memory:').prepare('SELECT 1');
     const run = vi.spyOn(Object.getPrototypeOf(probe), 'run');
     batched.ingestMetrics(request([histogram(points)]), T0 + 80_000);
-    // rows written to buckets, however many multi-row statements carry them (5 values a row)
-    const bucketRows = run.mock.calls
-      .filter((_, i) => (run.mock.contexts[i] as { source: string }).source.includes('INTO buckets'))
-      .reduce((rows, args) => rows + args.flat().length / 5, 0);
-    expect(bucketRows).toBe(2); // 3 points in bucket T0, 2 in T0+1m
+    // pack rows written, however many multi-row statements carry them (3 values a row)
+    const packRows = run.mock.calls
+      .filter((_, i) => (run.mock.contexts[i] as { source: string }).source.includes('INTO packs'))
+      .reduce((rows, args) => rows + args.flat().length / 3, 0);
+    expect(packRows).toBe(2); // 3 points in bucket T0, 2 in T0+1m
     run.mockRestore();
     const single = open();
     for (const p of points) single.ingestMetrics(request([histogram([p])]), T0 + 80_000);
@@ -642,6 +708,24 @@ describe('prune and retention', () => {
     expect(store.histograms(scoreQuery)).toEqual([]);
     expect(store.models()).toEqual([]);
     expect(store.stateDigest()).toBe(empty);
+  });
+
+  it('keeps a series while any of its buckets is within retention, though the bucket noted for it is not', () => {
+    const store = open({ path: join(dir, 'n.db'), retentionMs: 10 * MIN });
+    store.ingestMetrics(request([histogram([hp(T0, T0 + 10_000, [1, 0, 0])])]), T0);
+    store.ingestMetrics(request([histogram([hp(T0, T0 + 50 * MIN, [1, 2, 0])])]), T0 + 50 * MIN);
+    store.prune(T0 + 50 * MIN); // cut-off T0 + 40m: the T0 bucket goes, the series stays
+    expect(only(store.histograms(scoreQuery))).toMatchObject({ count: 2, counts: [0, 2, 0] });
+    store.ingestMetrics(request([histogram([hp(T0, T0 + 51 * MIN, [1, 3, 0])])]), T0 + 51 * MIN);
+    expect(only(store.histograms(scoreQuery))).toMatchObject({ count: 3, counts: [0, 3, 0] });
+    store.prune(T0 + 61 * MIN + 1); // every bucket gone; the series stays until an hour past its noted bucket
+    expect(store.histograms(scoreQuery)).toEqual([]);
+    // noted again by the first write after the prune (which forgets what was noted, as a restart does)
+    expect(Object.values(seriesNoted(join(dir, 'n.db')))).toEqual([T0 + 51 * MIN]);
+    store.prune(T0 + 121 * MIN - 1);
+    expect(Object.values(seriesNoted(join(dir, 'n.db')))).toEqual([T0 + 51 * MIN]);
+    store.prune(T0 + 121 * MIN);
+    expect(seriesNoted(join(dir, 'n.db'))).toEqual({});
   });
 
   it('keeps spans until their TTL', () => {

@@ -1,4 +1,4 @@
-import { float64Blob } from './blob.js';
+import { forEachEntry, packEntries } from './pack.js';
 
 /** `values`, or a copy zero-padded to `width` when shorter. */
 export function widened(values: Float64Array, width: number): Float64Array {
@@ -9,17 +9,17 @@ export function widened(values: Float64Array, width: number): Float64Array {
 }
 
 /**
- * One `buckets` row (series, time bucket) as committed, kept in memory so that writing a request's deltas
- * needs neither a read nor a SQL function: the new totals are computed here and written as they are.
- * A request's deltas are first summed apart and then added to the totals once, in the order the former
- * SQL upsert added them, so the stored doubles are the same bit for bit.
+ * One series' totals in a time bucket as committed (an entry of its pack), kept in memory so that writing
+ * a request's deltas needs no read: the new totals are computed here and written as they are. A request's
+ * deltas are first summed apart and then added to the totals once, in the order an SQL upsert of each
+ * request would add them.
  */
 export class BucketRow {
-  /** whether the row exists in the database */
+  /** whether it has data: then its pack in the database holds it, or will at the next checkpoint */
   stored = false;
   count = 0;
   sum = 0;
-  /** bucket counts (null for counters); their bytes are the stored BLOB */
+  /** bucket counts (null for counters) */
   counts: Float64Array | null = null;
   /** whether the totals changed since the last checkpoint (then the row is listed in `Unflushed`) */
   unflushed = false;
@@ -32,6 +32,7 @@ export class BucketRow {
   constructor(
     readonly seriesId: number,
     readonly bucketMs: number,
+    readonly pack: PackBucket,
   ) {}
 
   /** Sets the committed values read from the database. */
@@ -90,9 +91,43 @@ export class BucketRow {
     for (let i = 0; i < pending.length; i++) counts[i] = (counts[i] as number) + (pending[i] as number);
     this.counts = counts;
   }
+}
 
-  /** The counts as the stored BLOB (a view of them where the host is little-endian). */
-  blob(): Buffer | null {
-    return this.counts === null ? null : float64Blob(this.counts);
+/**
+ * One pack's time bucket as committed (see pack.ts): the row of every series of the pack with data in it,
+ * since a checkpoint writes the pack whole.
+ */
+export class PackBucket {
+  readonly rows = new Map<number, BucketRow>();
+  /** whether it is in the checkpoint being written (listed once) */
+  listed = false;
+
+  constructor(
+    readonly packId: number,
+    readonly bucketMs: number,
+  ) {}
+
+  /** The row of a series, made (empty, not stored) on first use. */
+  row(seriesId: number): BucketRow {
+    let row = this.rows.get(seriesId);
+    if (row === undefined) {
+      row = new BucketRow(seriesId, this.bucketMs, this);
+      this.rows.set(seriesId, row);
+    }
+    return row;
+  }
+
+  /** Loads the committed entries. */
+  load(blob: Uint8Array): void {
+    forEachEntry(blob, (seriesId, count, sum, counts, width) => {
+      this.row(seriesId).load(count, sum, width < 0 ? null : counts.slice(0, width));
+    });
+  }
+
+  /** The entries as the stored BLOB. */
+  blob(): Buffer {
+    const entries: BucketRow[] = [];
+    for (const row of this.rows.values()) if (row.stored) entries.push(row);
+    return packEntries(entries);
   }
 }

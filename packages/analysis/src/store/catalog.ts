@@ -46,10 +46,7 @@ export class SeriesCatalog {
    * answers come out in key order without sorting them per query).
    */
   seriesOf(kind: string, model: string, instrument: string): readonly SeriesInfo[] {
-    if (!this.#loaded) {
-      for (const row of this.#all.iterate()) this.#add(row);
-      this.#loaded = true;
-    }
+    this.#load();
     const list = this.#index.get(indexKey(kind, model, instrument));
     if (list === undefined) return EMPTY;
     if (!list.sorted) {
@@ -57,6 +54,21 @@ export class SeriesCatalog {
       list.sorted = true;
     }
     return list.series;
+  }
+
+  /** A series by id (read when created after the load), or undefined when there is none. */
+  info(id: number): SeriesInfo | undefined {
+    this.#load();
+    const known = this.#info.get(id);
+    if (known !== undefined) return known;
+    const row = this.#one.get(id);
+    return row === undefined ? undefined : this.#add(row);
+  }
+
+  #load(): void {
+    if (this.#loaded) return;
+    for (const row of this.#all.iterate()) this.#add(row);
+    this.#loaded = true;
   }
 
   /** Makes a series created after the load known (a no-op before it, which reads them all). */
@@ -73,7 +85,7 @@ export class SeriesCatalog {
     this.#loaded = false;
   }
 
-  #add(row: SeriesRow): void {
+  #add(row: SeriesRow): SeriesInfo {
     const key = boundsKey(row.bounds);
     let bounds = this.#bounds.get(key);
     if (bounds === undefined) {
@@ -96,6 +108,7 @@ export class SeriesCatalog {
     }
     list.series.push(info);
     list.sorted = false;
+    return info;
   }
 }
 

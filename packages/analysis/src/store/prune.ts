@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { NANOS_PER_MS } from './aggregate.js';
+import { NOTE_MS } from './registry.js';
 
 export interface PruneLimits {
   retentionMs: number;
@@ -8,15 +9,16 @@ export interface PruneLimits {
 
 /**
  * Drops what is older than retention (metric buckets, cumulative state, delta dedupe keys, exemplars,
- * liveness) or than the span TTL (prediction and outcome spans), then series left without rows. Ingest
- * applies the same cut-offs to incoming points, so a pruned delta key can never let its point count twice.
+ * liveness) or than the span TTL (prediction and outcome spans), then series left without data: their
+ * newest bucket is noted at most NOTE_MS behind (registry.ts), so a noted one NOTE_MS before the cut-off
+ * means every bucket of the series is gone. Ingest applies the same cut-offs to incoming points, so a pruned delta key can never let its point count twice.
  */
 export function prune(db: Database.Database, nowMs: number, limits: PruneLimits): void {
   const metricCutoff = nowMs - limits.retentionMs;
   const spanCutoff = nowMs - limits.spanTtlMs;
   const cutoffNs = BigInt(Math.floor(metricCutoff)) * NANOS_PER_MS;
   db.transaction(() => {
-    db.prepare('DELETE FROM buckets WHERE bucket_ms < ?').run(metricCutoff);
+    db.prepare('DELETE FROM packs WHERE bucket_ms < ?').run(metricCutoff);
     db.prepare('DELETE FROM cumulative WHERE time_ns < ?').run(cutoffNs);
     db.prepare('DELETE FROM delta_applied WHERE time_ns < ?').run(cutoffNs);
     db.prepare('DELETE FROM exemplars WHERE time_bucket_ms < ?').run(metricCutoff);
@@ -25,9 +27,9 @@ export function prune(db: Database.Database, nowMs: number, limits: PruneLimits)
     db.prepare('DELETE FROM outcomes WHERE time_ms < ?').run(spanCutoff);
     db.prepare(
       `DELETE FROM series WHERE
-         NOT EXISTS (SELECT 1 FROM buckets WHERE series_id = series.id) AND
+         (noted_bucket_ms IS NULL OR noted_bucket_ms + ${NOTE_MS} <= ?) AND
          NOT EXISTS (SELECT 1 FROM cumulative WHERE series_id = series.id) AND
          NOT EXISTS (SELECT 1 FROM delta_applied WHERE series_id = series.id)`,
-    ).run();
+    ).run(metricCutoff);
   }).immediate();
 }

@@ -1,8 +1,6 @@
 import type Database from 'better-sqlite3';
-import { unpackFloat64 } from './blob.js';
-import { attributeMap } from './canonical.js';
-import { boundsKey, type SeriesCatalog, type SeriesInfo } from './catalog.js';
-import { CONCATENATED_BUCKETS, type ConcatenatedBuckets, forEachBucket } from './concatenated-buckets.js';
+import type { SeriesCatalog, SeriesInfo } from './catalog.js';
+import { forEachEntry } from './pack.js';
 import type { RollingWindow, WindowSums } from './rolling.js';
 import type { SpanPresence } from './span-presence.js';
 import type {
@@ -18,12 +16,6 @@ import type {
   SeriesQuery,
   VersionWindow,
 } from './types.js';
-
-/** One series' rows of the window, concatenated. */
-interface SeriesBuckets extends ConcatenatedBuckets {
-  attributes: string;
-  bounds: Buffer | null;
-}
 
 interface PredictionRow {
   model: string;
@@ -98,16 +90,15 @@ function exemplarRecord(r: {
   return { scoreBucket: r.score_bucket, traceId: r.trace_id, spanId: r.span_id, timeMs: r.time_ms };
 }
 
-const SERIES_BUCKETS = (version: string) => `
-  SELECT s.attributes, s.bounds, ${CONCATENATED_BUCKETS}
-  FROM series s JOIN buckets b ON b.series_id = s.id
-  WHERE s.model = ? AND s.instrument = ? AND s.kind = ? AND b.bucket_ms >= ? AND b.bucket_ms < ?${version}
-  GROUP BY s.id`;
+/** The packs of one model, instrument and kind in a time range, in time order. */
+const PACKS = `
+  SELECT p.entries FROM pack_keys k JOIN packs p ON p.pack_id = k.id
+  WHERE k.kind = ? AND k.model = ? AND k.instrument = ? AND p.bucket_ms >= ? AND p.bucket_ms < ?
+  ORDER BY p.bucket_ms`;
 
 /** The read side of the store: merges series (instances, scopes) and time buckets into answers. */
 export class Queries {
-  readonly #seriesBuckets;
-  readonly #seriesBucketsOfVersion;
+  readonly #packs;
   readonly #instances;
   readonly #predictions;
   readonly #outcomes;
@@ -121,13 +112,7 @@ export class Queries {
 
   constructor(db: Database.Database, presence: SpanPresence) {
     this.#presence = presence;
-    this.#seriesBuckets = db.prepare<[string, string, string, number, number], SeriesBuckets>(
-      SERIES_BUCKETS(''),
-    );
-    this.#seriesBucketsOfVersion = db.prepare<
-      [string, string, string, number, number, string],
-      SeriesBuckets
-    >(SERIES_BUCKETS(' AND s.version = ?'));
+    this.#packs = db.prepare<[string, string, string, number, number], { entries: Buffer }>(PACKS);
     this.#instances = db.prepare<
       [],
       { model: string; version: string; instance: string; last_seen_ms: number }
@@ -194,68 +179,61 @@ export class Queries {
     return out;
   }
 
-  /** One series at a time: a long window of a busy series concatenates to megabytes. */
-  #rows(q: SeriesQuery, kind: 'histogram' | 'sum'): IterableIterator<SeriesBuckets> {
-    return q.version === undefined
-      ? this.#seriesBuckets.iterate(q.model, q.instrument, kind, q.fromMs, q.toMs)
-      : this.#seriesBucketsOfVersion.iterate(q.model, q.instrument, kind, q.fromMs, q.toMs, q.version);
+  /**
+   * Calls `each` for every entry of the query's series in [fromMs, toMs), with its series (of the query's
+   * version, when it names one). One pack row at a time: a long window holds thousands.
+   */
+  #entries(
+    q: SeriesQuery,
+    kind: 'histogram' | 'sum',
+    catalog: SeriesCatalog,
+    each: (info: SeriesInfo, count: number, sum: number, counts: Float64Array, width: number) => void,
+  ): void {
+    for (const { entries } of this.#packs.iterate(kind, q.model, q.instrument, q.fromMs, q.toMs)) {
+      forEachEntry(entries, (id, count, sum, counts, width) => {
+        const info = catalog.info(id);
+        if (info === undefined || (q.version !== undefined && info.version !== q.version)) return;
+        each(info, count, sum, counts, width);
+      });
+    }
   }
 
   /**
    * Histogram deltas summed over the time buckets in [fromMs, toMs) and over every series with the same
    * point attributes and bounds (instances, scopes). Series with other bounds stay separate entries.
    */
-  histograms(q: SeriesQuery): HistogramAggregate[] {
-    const groups = new Map<
-      string,
-      { attributes: string; bounds: number[]; count: number; sum: number; counts: number[] }
-    >();
-    for (const series of this.#rows(q, 'histogram')) {
-      const key = `${series.attributes}${boundsKey(series.bounds)}`;
-      let g = groups.get(key);
-      forEachBucket(series, (count, sum, doubles, from, width) => {
-        if (!g) {
-          g = {
-            attributes: series.attributes,
-            bounds: unpackFloat64(series.bounds),
-            count: 0,
-            sum: 0,
-            counts: new Array<number>(Math.max(width, 0)).fill(0),
-          };
-          groups.set(key, g);
-        }
-        g.count += count;
-        g.sum += sum;
-        const into = g.counts;
-        for (let i = 0; i < width && i < into.length; i++)
-          into[i] = (into[i] as number) + (doubles[from + i] as number);
-      });
-    }
-    return [...groups.keys()]
-      .sort()
-      .map((key) => groups.get(key)!)
-      .map((g) => ({
-        attributes: attributeMap(g.attributes),
-        count: g.count,
-        sum: g.sum,
-        bounds: g.bounds,
-        counts: g.counts,
-      }));
+  histograms(q: SeriesQuery, catalog: SeriesCatalog): HistogramAggregate[] {
+    const groups = new Map<string, HistogramAggregate>();
+    this.#entries(q, 'histogram', catalog, (info, count, sum, counts, width) => {
+      let g = groups.get(info.groupKey);
+      if (!g) {
+        g = {
+          attributes: info.attributes as AttributeMap,
+          count: 0,
+          sum: 0,
+          bounds: info.bounds as number[],
+          counts: new Array<number>(Math.max(width, 0)).fill(0),
+        };
+        groups.set(info.groupKey, g);
+      }
+      g.count += count;
+      g.sum += sum;
+      const into = g.counts;
+      for (let i = 0; i < width && i < into.length; i++)
+        into[i] = (into[i] as number) + (counts[i] as number);
+    });
+    return [...groups.keys()].sort().map((key) => groups.get(key)!);
   }
 
   /** Counter increases summed over the time buckets in [fromMs, toMs) and over series with equal attributes. */
-  counters(q: SeriesQuery): CounterAggregate[] {
-    const groups = new Map<string, number>();
-    for (const series of this.#rows(q, 'sum')) {
-      let value = groups.get(series.attributes) ?? 0;
-      forEachBucket(series, (_, sum) => {
-        value += sum;
-      });
-      groups.set(series.attributes, value);
-    }
-    return [...groups.keys()]
-      .sort()
-      .map((key) => ({ attributes: attributeMap(key), value: groups.get(key)! }));
+  counters(q: SeriesQuery, catalog: SeriesCatalog): CounterAggregate[] {
+    const groups = new Map<string, CounterAggregate>();
+    this.#entries(q, 'sum', catalog, (info, _, sum) => {
+      const g = groups.get(info.groupKey);
+      if (g) g.value += sum;
+      else groups.set(info.groupKey, { attributes: info.attributes as AttributeMap, value: sum });
+    });
+    return [...groups.keys()].sort().map((key) => groups.get(key)!);
   }
 
   /**

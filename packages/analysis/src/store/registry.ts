@@ -1,6 +1,6 @@
 import type { Attributes } from '../receive/model.js';
 import { float64FromBlob, packFloat64 } from './blob.js';
-import { BucketRow } from './bucket-row.js';
+import { type BucketRow, PackBucket } from './bucket-row.js';
 import { canonicalAttributes } from './canonical.js';
 import type { InstrumentKind } from './instruments.js';
 import { type SeriesIdentity, seriesKey } from './series-key.js';
@@ -35,16 +35,15 @@ export interface SeriesGroup {
 
 type Leaf = NonNullable<TrieNode['leaf']>;
 
-/** The cached `buckets` rows of one series: its newest row, plus the rows a request is writing. */
-interface SeriesBuckets {
-  rows: Map<number, BucketRow>;
-  /**
-   * Whether the series was created by this process, so that a bucket newer than `droppedUpTo` (the newest
-   * row dropped from `rows`) that is not in `rows` has no row: no read needed.
-   */
-  complete: boolean;
-  droppedUpTo: number;
+/** The cached time buckets of one pack: its newest, plus those a request is writing. */
+interface PackState {
+  buckets: Map<number, PackBucket>;
+  /** the newest bucket of the pack in the file, read when first needed: a newer one has no row yet */
+  newestStored: number | undefined;
 }
+
+/** A bucket of a series is noted in `series` when it is at least this much newer than the last noted. */
+export const NOTE_MS = 3_600_000;
 
 function leafOf(group: SeriesGroup, attributes: Attributes): Leaf {
   let node = group.trie;
@@ -84,7 +83,13 @@ export class Registry {
   readonly #groups = new Map<string, SeriesGroup>();
   readonly #histograms = new Map<number, Map<bigint, HistogramStream>>();
   readonly #counters = new Map<number, Map<bigint, CounterState>>();
-  readonly #buckets = new Map<number, SeriesBuckets>();
+  /** series id → pack id */
+  readonly #packOf = new Map<number, number>();
+  /** kind, model and instrument → pack id */
+  readonly #packIds = new Map<string, number>();
+  readonly #packs = new Map<number, PackState>();
+  /** series id → the bucket last noted in `series` by this process */
+  readonly #noted = new Map<number, number>();
   /** the newest delta point time this process applied, per series */
   readonly #newestDelta = new Map<number, bigint>();
   /** the newest delta point time in the file, read when first needed */
@@ -99,7 +104,10 @@ export class Registry {
     this.#groups.clear();
     this.#histograms.clear();
     this.#counters.clear();
-    this.#buckets.clear();
+    this.#packOf.clear();
+    this.#packIds.clear();
+    this.#packs.clear();
+    this.#noted.clear();
     this.#newestDelta.clear();
     this.#newestStoredDelta = undefined;
   }
@@ -175,8 +183,13 @@ export class Registry {
       bounds,
     };
     const key = seriesKey(identity);
-    let id = this.#statements.seriesId.get(key)?.id;
-    if (id === undefined) {
+    const stored = this.#statements.seriesId.get(key);
+    let id: number;
+    if (stored !== undefined) {
+      id = stored.id;
+      this.#packOf.set(id, stored.pack_id);
+    } else {
+      const packId = this.#packId(group.kind, model, group.instrument);
       id = (
         this.#statements.insertSeries.get(
           key,
@@ -189,14 +202,30 @@ export class Registry {
           group.instance,
           attributes,
           bounds === null ? null : packFloat64(bounds),
+          packId,
         ) as { id: number }
       ).id;
+      this.#packOf.set(id, packId);
       // A new series has no cumulative state yet: skip the lookups.
       this.#histograms.set(id, new Map());
       this.#counters.set(id, new Map());
-      this.#buckets.set(id, { rows: new Map(), complete: true, droppedUpTo: Number.NEGATIVE_INFINITY });
     }
     leaf.ids.set(boundsText, id);
+    return id;
+  }
+
+  /** The pack of a model's series of one instrument and kind, created on first sight. */
+  #packId(kind: InstrumentKind, model: string, instrument: string): number {
+    const key = `${kind}\0${model}\0${instrument}`;
+    let id = this.#packIds.get(key);
+    if (id === undefined) {
+      id = this.#statements.packId.get(kind, model, instrument)?.id;
+      if (id === undefined) {
+        id = (this.#statements.insertPackKey.get(kind, model, instrument) as { id: number }).id;
+        this.#packs.set(id, { buckets: new Map(), newestStored: Number.NEGATIVE_INFINITY });
+      }
+      this.#packIds.set(key, id);
+    }
     return id;
   }
 
@@ -230,38 +259,53 @@ export class Registry {
     return streams;
   }
 
-  /** The `buckets` row of (series, bucket) as committed (not `stored` when there is none), read once. */
+  /** The row of (series, bucket) as committed (not `stored` when its pack has none), its pack read once. */
   bucketRow(seriesId: number, bucketMs: number): BucketRow {
-    let cached = this.#buckets.get(seriesId);
-    if (!cached) {
-      cached = { rows: new Map(), complete: false, droppedUpTo: Number.NEGATIVE_INFINITY };
-      this.#buckets.set(seriesId, cached);
+    const packId = this.#packOf.get(seriesId);
+    if (packId === undefined) throw new Error(`Series ${seriesId} was not looked up by seriesId().`);
+    let state = this.#packs.get(packId);
+    if (!state) {
+      state = { buckets: new Map(), newestStored: undefined };
+      this.#packs.set(packId, state);
     }
-    let row = cached.rows.get(bucketMs);
-    if (!row) {
-      row = new BucketRow(seriesId, bucketMs);
-      if (!cached.complete || bucketMs <= cached.droppedUpTo) {
-        const stored = this.#statements.bucketOf.get(seriesId, bucketMs);
-        if (stored) {
-          const counts = stored.counts === null ? null : float64FromBlob(stored.counts);
-          row.load(stored.count, stored.sum, counts);
-        }
+    let bucket = state.buckets.get(bucketMs);
+    if (!bucket) {
+      bucket = new PackBucket(packId, bucketMs);
+      state.newestStored ??= this.#statements.newestOfPack.get(packId)?.max ?? Number.NEGATIVE_INFINITY;
+      if (bucketMs <= state.newestStored) {
+        const stored = this.#statements.packOf.get(bucketMs, packId);
+        if (stored) bucket.load(stored.entries);
       }
-      cached.rows.set(bucketMs, row);
+      state.buckets.set(bucketMs, bucket);
     }
-    return row;
+    return bucket.row(seriesId);
   }
 
-  /** Keeps only the newest cached row of a series (the one the next request most likely adds to). */
-  trimBuckets(seriesId: number): void {
-    const cached = this.#buckets.get(seriesId);
-    if (!cached || cached.rows.size < 2) return;
-    let newest = Number.NEGATIVE_INFINITY;
-    for (const bucketMs of cached.rows.keys()) if (bucketMs > newest) newest = bucketMs;
-    for (const bucketMs of cached.rows.keys()) {
-      if (bucketMs === newest) continue;
-      cached.rows.delete(bucketMs);
-      if (bucketMs > cached.droppedUpTo) cached.droppedUpTo = bucketMs;
+  /**
+   * Inside the checkpoint's transaction, after its packs were written: they are stored now, and series
+   * with data in a bucket an hour past the one last noted are noted again (`series.noted_bucket_ms`).
+   */
+  written(packs: readonly PackBucket[]): void {
+    for (const bucket of packs) {
+      const state = this.#packs.get(bucket.packId);
+      if (state && bucket.bucketMs > (state.newestStored ?? Number.NEGATIVE_INFINITY))
+        state.newestStored = bucket.bucketMs;
+      for (const row of bucket.rows.values()) {
+        if (!row.stored) continue;
+        const noted = this.#noted.get(row.seriesId);
+        if (noted !== undefined && row.bucketMs < noted + NOTE_MS) continue;
+        this.#statements.noteSeries.run(row.bucketMs, row.bucketMs, row.seriesId);
+        this.#noted.set(row.seriesId, row.bucketMs);
+      }
     }
+  }
+
+  /** Keeps only the newest cached bucket of a pack (the one the next request most likely adds to). */
+  trimPack(packId: number): void {
+    const state = this.#packs.get(packId);
+    if (!state || state.buckets.size < 2) return;
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const bucketMs of state.buckets.keys()) if (bucketMs > newest) newest = bucketMs;
+    for (const bucketMs of state.buckets.keys()) if (bucketMs !== newest) state.buckets.delete(bucketMs);
   }
 }

@@ -1,12 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type BucketRow, widened } from './bucket-row.js';
 import type { SeriesCatalog } from './catalog.js';
-import {
-  CONCATENATED_BUCKETS,
-  type ConcatenatedBuckets,
-  forEachBucket,
-  numbers,
-} from './concatenated-buckets.js';
+import { forEachEntry } from './pack.js';
 import { PastAnswers } from './past-answers.js';
 
 /** Totals of one series over a rolling window's buckets. */
@@ -24,11 +19,6 @@ export interface WindowSums {
 export interface RollingWindow {
   lowerMs: number;
   readonly sums: Map<number, WindowSums>;
-}
-
-/** The rows of one time bucket: their series ids, and the rest concatenated. */
-interface StoredBuckets extends ConcatenatedBuckets {
-  ids: string;
 }
 
 /** Spans kept at once; the analysis asks for a few (1h, 24h, 7d and the configured ones). */
@@ -50,7 +40,7 @@ export class RollingWindows {
   readonly #bucketMs: number;
   readonly #catalog: SeriesCatalog;
   /** rows are stored in time order: a time range is one contiguous read */
-  readonly #between: Database.Statement<[number, number], StoredBuckets>;
+  readonly #between: Database.Statement<[number, number], { entries: Buffer }>;
   readonly #maxBucket: Database.Statement<[], { max: number | null }>;
   readonly #lastSeen: Database.Statement<[], { max: number | null }>;
   /** start of the newest bucket holding data, once known */
@@ -64,11 +54,10 @@ export class RollingWindows {
   constructor(db: Database.Database, bucketMs: number, catalog: SeriesCatalog) {
     this.#bucketMs = bucketMs;
     this.#catalog = catalog;
-    this.#between = db.prepare<[number, number], StoredBuckets>(
-      `SELECT group_concat(b.series_id) AS ids, ${CONCATENATED_BUCKETS}
-       FROM buckets b WHERE b.bucket_ms >= ? AND b.bucket_ms < ? GROUP BY b.bucket_ms`,
+    this.#between = db.prepare<[number, number], { entries: Buffer }>(
+      'SELECT entries FROM packs WHERE bucket_ms >= ? AND bucket_ms < ?',
     );
-    this.#maxBucket = db.prepare<[], { max: number | null }>('SELECT max(bucket_ms) AS max FROM buckets');
+    this.#maxBucket = db.prepare<[], { max: number | null }>('SELECT max(bucket_ms) AS max FROM packs');
     this.#lastSeen = db.prepare<[], { max: number | null }>('SELECT max(last_seen_ms) AS max FROM instances');
   }
 
@@ -163,16 +152,13 @@ export class RollingWindows {
 
   /** Adds (sign 1) or removes (sign −1) the committed bucket rows with start in [fromMs, toMs). */
   #apply(w: RollingWindow, fromMs: number, toMs: number, sign: 1 | -1): void {
-    for (const group of this.#between.iterate(fromMs, toMs)) {
-      const ids = numbers(group.ids);
-      let i = 0;
-      forEachBucket(group, (count, sum, doubles, from, width) => {
-        const id = ids[i++] as number;
+    for (const { entries } of this.#between.iterate(fromMs, toMs)) {
+      forEachEntry(entries, (id, count, sum, counts, width) => {
         const s = this.#sumsOf(w, id);
         s.rows += sign;
         // Its last row left the window: so does the series (found here rather than by scanning every series).
         if (s.rows === 0) w.sums.delete(id);
-        else add(s, sign, count, sum, width < 0 ? null : doubles, from, width);
+        else add(s, sign, count, sum, width < 0 ? null : counts, width);
       });
     }
   }
@@ -188,14 +174,13 @@ export class RollingWindows {
   }
 }
 
-/** Adds (sign 1) or removes (−1) a row's totals; its bucket counts are `counts[from … from + width)`. */
+/** Adds (sign 1) or removes (−1) a row's totals; its bucket counts are `counts[0 … width)`. */
 function add(
   s: WindowSums,
   sign: 1 | -1,
   count: number,
   sum: number,
   counts: ArrayLike<number> | null,
-  from = 0,
   width = counts === null ? 0 : counts.length,
 ): void {
   s.count += sign * count;
@@ -206,5 +191,5 @@ function add(
   if (counts === null) return;
   const target = widened(s.counts ?? new Float64Array(0), width);
   s.counts = target;
-  for (let i = 0; i < width; i++) target[i] = (target[i] as number) + sign * (counts[from + i] as number);
+  for (let i = 0; i < width; i++) target[i] = (target[i] as number) + sign * (counts[i] as number);
 }

@@ -1,13 +1,16 @@
 import type Database from 'better-sqlite3';
+import { float64FromBlob } from './blob.js';
+import { type PackEntry, packEntries } from './pack.js';
 
 /**
  * The schema, versioned by `PRAGMA user_version`: migration i takes a database from version i to i + 1.
  * Append migrations, never edit a shipped one.
  *
  * - `meta`: settings fixed for the life of the file (`bucket_ms`).
- * - `series`: one row per series key (see series-key.ts) with its parts, for queries.
- * - `buckets`: the summed deltas per (time bucket, series), in time order; histogram bucket counts as a
- *   packed float64 BLOB.
+ * - `series`: one row per series key (see series-key.ts) with its parts, for queries; its pack, and a
+ *   bucket it has data in, noted at most an hour apart (for pruning series without data).
+ * - `packs`: the summed deltas per (time bucket, pack), in time order; a pack is one model's series of
+ *   one instrument and kind (`pack_keys`), its BLOB one entry per series (pack.ts).
  * - `cumulative`: the last applied point per (series, start time) of cumulative streams.
  * - `delta_applied`: (series, start, time) of every applied delta point, to drop retried exports.
  * - `instances`: liveness per model / version / instance, for `models()`.
@@ -15,7 +18,7 @@ import type Database from 'better-sqlite3';
  * - `exemplars`: the bounded trace-id reservoirs.
  * Nanosecond times are INTEGER (signed 64 bit, enough until 2262).
  */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly (string | ((db: Database.Database) => void))[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
   CREATE TABLE series (
@@ -132,7 +135,72 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX exemplars_by_score ON exemplars (model, version, score_bucket, time_bucket_ms);
   `,
+  // 5: one row per pack (a model's series of one instrument and kind) and time bucket instead of one per
+  // series: a checkpoint wrote one row and one entry of the per-series index for every point a minute.
+  packBuckets,
 ];
+
+/** The pack of every series; its rows become one row per pack and bucket. */
+function packBuckets(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE pack_keys (
+      id INTEGER PRIMARY KEY,
+      kind TEXT NOT NULL,
+      model TEXT NOT NULL,
+      instrument TEXT NOT NULL,
+      UNIQUE (kind, model, instrument)
+    ) STRICT;
+    ALTER TABLE series ADD COLUMN pack_id INTEGER;
+    ALTER TABLE series ADD COLUMN noted_bucket_ms INTEGER;
+    INSERT INTO pack_keys (kind, model, instrument)
+      SELECT DISTINCT kind, model, instrument FROM series ORDER BY model, instrument, kind;
+    UPDATE series SET pack_id = (
+      SELECT p.id FROM pack_keys p
+      WHERE p.kind = series.kind AND p.model = series.model AND p.instrument = series.instrument);
+    UPDATE series SET noted_bucket_ms = (SELECT max(bucket_ms) FROM buckets WHERE series_id = series.id);
+    CREATE TABLE packs (
+      bucket_ms INTEGER NOT NULL,
+      pack_id INTEGER NOT NULL,
+      entries BLOB NOT NULL,
+      PRIMARY KEY (bucket_ms, pack_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX packs_by_pack ON packs (pack_id, bucket_ms);
+  `);
+  // A bucket at a time: one connection cannot write while it steps through a read.
+  const buckets = db
+    .prepare('SELECT DISTINCT bucket_ms FROM buckets ORDER BY bucket_ms')
+    .pluck()
+    .all() as number[];
+  const rowsOf = db.prepare<
+    [number],
+    { pack_id: number; series_id: number; count: number; sum: number; counts: Buffer | null }
+  >(
+    `SELECT s.pack_id, b.series_id, b.count, b.sum, b.counts
+     FROM buckets b JOIN series s ON s.id = b.series_id WHERE b.bucket_ms = ? ORDER BY s.pack_id, b.series_id`,
+  );
+  const insert = db.prepare<[number, number, Buffer]>(
+    'INSERT INTO packs (bucket_ms, pack_id, entries) VALUES (?, ?, ?)',
+  );
+  for (const bucketMs of buckets) {
+    let entries: PackEntry[] = [];
+    let packId = 0;
+    for (const row of rowsOf.all(bucketMs)) {
+      if (entries.length > 0 && row.pack_id !== packId) {
+        insert.run(bucketMs, packId, packEntries(entries));
+        entries = [];
+      }
+      packId = row.pack_id;
+      entries.push({
+        seriesId: row.series_id,
+        count: row.count,
+        sum: row.sum,
+        counts: row.counts === null ? null : float64FromBlob(row.counts),
+      });
+    }
+    if (entries.length > 0) insert.run(bucketMs, packId, packEntries(entries));
+  }
+  db.exec('DROP TABLE buckets');
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -161,18 +229,22 @@ export function migrate(db: Database.Database, path: string): void {
     );
   }
   if (current === SCHEMA_VERSION) return;
-  // Rewriting the buckets in time order (2) takes about 12 s per million rows on a small machine: say
-  // why the service is not listening yet.
-  if (current === 1) {
+  // Rewriting the bucket rows (in time order: 2; into packs: 5) takes seconds per million rows on a small
+  // machine: say why the service is not listening yet.
+  if (current >= 1 && current < 5) {
     const rows = (db.prepare('SELECT count(*) AS n FROM buckets').get() as { n: number }).n;
     if (rows > 0) {
       console.warn(
-        `modelpulse: upgrading the store at ${path} from schema ${current} to ${SCHEMA_VERSION}: rewriting ${rows} bucket rows in time order, once (about 12 s per million rows).`,
+        `modelpulse: upgrading the store at ${path} from schema ${current} to ${SCHEMA_VERSION}: rewriting ${rows} bucket rows, once (about ${current === 1 ? 16 : 5} s per million rows).`,
       );
     }
   }
   db.transaction(() => {
-    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
+    for (let v = current; v < SCHEMA_VERSION; v++) {
+      const migration = MIGRATIONS[v] as string | ((db: Database.Database) => void);
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

@@ -9,29 +9,35 @@ export function prepareStatements(db: Database.Database) {
   const p = <P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> =>
     db.prepare<P, R>(sql) as Database.Statement<P, R>;
   return {
-    seriesId: p<[string], { id: number }>('SELECT id FROM series WHERE key = ?'),
+    seriesId: p<[string], { id: number; pack_id: number }>('SELECT id, pack_id FROM series WHERE key = ?'),
     insertSeries: p<
-      [string, string, string, string, string, string, string, string, string, Buffer | null],
+      [string, string, string, string, string, string, string, string, string, Buffer | null, number],
       { id: number }
     >(
-      `INSERT INTO series (key, kind, instrument, model, version, scope, resource, instance, attributes, bounds)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      `INSERT INTO series (key, kind, instrument, model, version, scope, resource, instance, attributes, bounds, pack_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     ),
-    bucketOf: p<[number, number], { count: number; sum: number; counts: Buffer | null }>(
-      'SELECT count, sum, counts FROM buckets WHERE series_id = ? AND bucket_ms = ?',
+    packId: p<[string, string, string], { id: number }>(
+      'SELECT id FROM pack_keys WHERE kind = ? AND model = ? AND instrument = ?',
+    ),
+    insertPackKey: p<[string, string, string], { id: number }>(
+      'INSERT INTO pack_keys (kind, model, instrument) VALUES (?, ?, ?) RETURNING id',
+    ),
+    packOf: p<[number, number], { entries: Buffer }>(
+      'SELECT entries FROM packs WHERE bucket_ms = ? AND pack_id = ?',
+    ),
+    newestOfPack: p<[number], { max: number | null }>(
+      'SELECT max(bucket_ms) AS max FROM packs WHERE pack_id = ?',
+    ),
+    noteSeries: p<[number, number, number]>(
+      'UPDATE series SET noted_bucket_ms = max(coalesce(noted_bucket_ms, ?), ?) WHERE id = ?',
     ),
     cumulativeOf: p<
       [number],
       { start_ns: bigint; time_ns: bigint; count: number; sum: number; counts: Buffer | null }
     >('SELECT start_ns, time_ns, count, sum, counts FROM cumulative WHERE series_id = ?').safeIntegers(true),
-    // Rows carry their new totals (computed in memory), so a conflict just takes them.
-    writeBuckets: new RowWriter(
-      db,
-      'INSERT INTO buckets (series_id, bucket_ms, count, sum, counts)',
-      5,
-      `ON CONFLICT (bucket_ms, series_id) DO UPDATE SET
-         count = excluded.count, sum = excluded.sum, counts = excluded.counts`,
-    ),
+    // A pack holds every entry of its bucket (computed in memory), so it replaces the stored one.
+    writePacks: new RowWriter(db, 'INSERT OR REPLACE INTO packs (bucket_ms, pack_id, entries)', 3, ''),
     // Every column changes (time_ns, so its index entry too): replacing the row is cheaper than an upsert.
     writeCumulative: new RowWriter(
       db,

@@ -195,7 +195,7 @@ export class Store {
     this.#unflushed.forget();
     this.#rolling.clear();
     this.#catalog.clear();
-    this.#statements.writeBuckets.discard();
+    this.#statements.writePacks.discard();
     this.#statements.writeCumulative.discard();
     this.#replay();
   }
@@ -282,8 +282,8 @@ export class Store {
     const w = this.#rollingOf(q);
     if (w) return this.#queries.histogramsOf(w.from, this.#catalog, q, w.minus);
     return q.rolling
-      ? this.#pastAnswer('histograms', q, () => this.#queries.histograms(q))
-      : this.#queries.histograms(q);
+      ? this.#pastAnswer('histograms', q, () => this.#queries.histograms(q, this.#catalog))
+      : this.#queries.histograms(q, this.#catalog);
   }
 
   counters(q: SeriesQuery): CounterAggregate[] {
@@ -291,8 +291,8 @@ export class Store {
     const w = this.#rollingOf(q);
     if (w) return this.#queries.countersOf(w.from, this.#catalog, q, w.minus);
     return q.rolling
-      ? this.#pastAnswer('counters', q, () => this.#queries.counters(q))
-      : this.#queries.counters(q);
+      ? this.#pastAnswer('counters', q, () => this.#queries.counters(q, this.#catalog))
+      : this.#queries.counters(q, this.#catalog);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { BucketRow } from './bucket-row.js';
+import type { BucketRow, PackBucket } from './bucket-row.js';
 import type { Registry } from './registry.js';
 import type { Statements } from './statements.js';
 import type { HistogramStream } from './stream.js';
@@ -8,11 +8,13 @@ import type { CounterState } from './temporality.js';
  * What acknowledged metric exports changed since the last checkpoint, held in memory. Their bodies are in
  * the ingest log (ingest-log.ts), so this is never the only copy: a checkpoint writes it, and after a
  * crash the log is replayed instead. Rows updated by many exports between two
- * checkpoints are written once.
+ * checkpoints are written once, in one row per pack and bucket.
  */
 export class Unflushed {
   /** bucket rows with new totals (each listed once: `BucketRow.unflushed`) */
   readonly rows: BucketRow[] = [];
+  /** the packs of `rows`, gathered by `write` */
+  readonly #packs: PackBucket[] = [];
   /** cumulative histogram streams that advanced (each listed once: `HistogramStream.unflushed`) */
   readonly histograms: HistogramStream[] = [];
   /** cumulative counter streams that advanced: series id → start times */
@@ -58,9 +60,16 @@ export class Unflushed {
 
   /** Writes everything; the caller runs it inside the transaction that also empties the log. */
   write(statements: Statements, registry: Registry): void {
-    const buckets = statements.writeBuckets;
-    for (const row of this.rows) buckets.add(row.seriesId, row.bucketMs, row.count, row.sum, row.blob());
-    buckets.flush();
+    const packs = this.#packs;
+    for (const row of this.rows) {
+      if (row.pack.listed) continue;
+      row.pack.listed = true;
+      packs.push(row.pack);
+    }
+    const writer = statements.writePacks;
+    for (const pack of packs) writer.add(pack.bucketMs, pack.packId, pack.blob());
+    writer.flush();
+    registry.written(packs);
     const cumulative = statements.writeCumulative;
     for (const s of this.histograms)
       cumulative.add(s.seriesId, s.startNs, s.timeNs, s.count, s.sum, s.blob());
@@ -80,16 +89,16 @@ export class Unflushed {
 
   /** After the checkpoint committed: everything is stored, and the row cache may shrink again. */
   committed(registry: Registry): void {
-    for (const row of this.rows) {
-      row.unflushed = false;
-      registry.trimBuckets(row.seriesId);
-    }
+    for (const row of this.rows) row.unflushed = false;
+    for (const pack of this.#packs) registry.trimPack(pack.packId);
     for (const stream of this.histograms) stream.unflushed = false;
     this.forget();
   }
 
   /** Drops the lists (after a commit, or with the caches when the state is rebuilt from the database). */
   forget(): void {
+    for (const pack of this.#packs) pack.listed = false;
+    this.#packs.length = 0;
     this.rows.length = 0;
     this.histograms.length = 0;
     this.counters.clear();
