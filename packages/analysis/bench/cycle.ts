@@ -22,6 +22,7 @@ import type { ModelSettings } from '../src/analyse/cycle.js';
 import { runCycle } from '../src/analyse/schedule.js';
 import type { HistogramPoint, Metric, MetricsRequest, NumberPoint } from '../src/receive/model.js';
 import { Store } from '../src/store/index.js';
+import { forEachEntry } from '../src/store/pack.js';
 
 const MODELS = Number(process.env.BENCH_MODELS ?? 100);
 const FEATURES = Number(process.env.BENCH_FEATURES ?? 50);
@@ -240,10 +241,18 @@ for (let last = NOW - 7 * 24 * 60 * MIN; last < NOW; ) {
 }
 const fillMs = performance.now() - fillStart;
 store.checkpoint();
-const bucketRows = (() => {
+/** Series × time buckets with data, and the pack rows that hold them. */
+const { bucketEntries, packRows } = (() => {
   const db = new Database(join(dir, 'cycle.db'), { readonly: true });
   try {
-    return (db.prepare('SELECT count(*) AS n FROM buckets').get() as { n: number }).n;
+    let bucketEntries = 0;
+    let packRows = 0;
+    const packs = db.prepare<[], { entries: Buffer }>('SELECT entries FROM packs');
+    for (const { entries } of packs.iterate()) {
+      packRows++;
+      forEachEntry(entries, () => bucketEntries++);
+    }
+    return { bucketEntries, packRows };
   } finally {
     db.close();
   }
@@ -316,7 +325,8 @@ const result = {
   exportEveryMinutes: EXPORT_MINUTES,
   everyMinuteForTheLastMinutes: RECENT_MINUTES,
   storedPoints: points,
-  bucketRows,
+  bucketEntries,
+  packRows,
   fillSeconds: fillMs / 1000,
   reports: cold.reports,
   coldCycleMs: cold.ms,

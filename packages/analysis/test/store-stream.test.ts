@@ -1,12 +1,11 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { MetricsRequest } from '../src/receive/model.js';
-import { unpackFloat64 } from '../src/store/blob.js';
 import { PackBucket } from '../src/store/bucket-row.js';
 import { Store } from '../src/store/index.js';
 import { forEachEntry, packEntries } from '../src/store/pack.js';
 import { RowWriter } from '../src/store/row-writer.js';
-import { HistogramStream, type PointDelta } from '../src/store/stream.js';
+import { HistogramStream, type PointDelta, StreamGroup } from '../src/store/stream.js';
 import { type HistogramSample, type HistogramState, histogramStep } from '../src/store/temporality.js';
 
 const S = 1_000n;
@@ -52,8 +51,33 @@ describe('HistogramStream (in place) agrees with histogramStep', () => {
         count: state.count,
         sum: state.sum,
       });
-      expect(unpackFloat64(stream.blob())).toEqual(state.counts);
+      expect(Array.from(stream.counts)).toEqual(state.counts);
     }
+  });
+});
+
+describe('StreamGroup', () => {
+  it('packs histogram and counter streams with their last point and loads them back equal', () => {
+    const group = new StreamGroup(3, 5n);
+    group.histograms.set(
+      7,
+      new HistogramStream(7, 5n, 2n ** 62n + 1n, 6, 0.1 + 0.2, Float64Array.from([1, 5])),
+    );
+    group.counters.set(8, { startNs: 5n, timeNs: 40n, value: 9.5 });
+    const { blob, oldestNs, newestNs } = group.pack();
+    expect([oldestNs, newestNs]).toEqual([40n, 2n ** 62n + 1n]);
+    const back = new StreamGroup(3, 5n);
+    back.load(blob);
+    const h = back.histograms.get(7);
+    expect([h?.startNs, h?.timeNs, h?.count, h?.sum, Array.from(h?.counts ?? [])]).toEqual([
+      5n,
+      2n ** 62n + 1n,
+      6,
+      0.1 + 0.2,
+      [1, 5],
+    ]);
+    expect(back.counters.get(8)).toEqual({ startNs: 5n, timeNs: 40n, value: 9.5 });
+    expect(() => back.load(blob.subarray(0, blob.byteLength - 1))).toThrow(/cut short/);
   });
 });
 

@@ -13,7 +13,7 @@ import type {
   TracesRequest,
 } from '../src/receive/model.js';
 import { Store, type StoreOptions } from '../src/store/index.js';
-import { forEachEntry } from '../src/store/pack.js';
+import { forEachEntry, forEachStream } from '../src/store/pack.js';
 import { priority } from '../src/store/reservoir.js';
 
 // ---- helpers: build decoded OTLP requests by hand ---------------------------------------------------
@@ -111,8 +111,8 @@ function seriesNoted(path: string): Record<string, number | null> {
 }
 
 /**
- * Rewrites a file of the current schema as `version` wrote it: one `buckets` row per series and bucket
- * (version 4: in time order; version 1: in series order, with neither the index of unlabelled outcomes
+ * Rewrites a file of the current schema as `version` wrote it: one `buckets` row per series and bucket,
+ * one `cumulative` row per stream (version 4: buckets in time order; version 1: in series order, with neither the index of unlabelled outcomes
  * nor that of exemplars by score bucket). Answers the bucket rows.
  */
 function downgrade(path: string, version: 1 | 4): number {
@@ -133,6 +133,21 @@ function downgrade(path: string, version: 1 | 4): number {
         insert.run(id, pack.bucket_ms, count, sum, blob);
       });
     db.exec(`
+      CREATE TABLE cumulative (series_id INTEGER NOT NULL, start_ns INTEGER NOT NULL, time_ns INTEGER NOT NULL,
+        count REAL NOT NULL, sum REAL NOT NULL, counts BLOB, PRIMARY KEY (series_id, start_ns)) STRICT, WITHOUT ROWID;
+      CREATE INDEX cumulative_by_time ON cumulative (time_ns);`);
+    const insertStream = db.prepare('INSERT INTO cumulative VALUES (?, ?, ?, ?, ?, ?)');
+    const groups = db.prepare('SELECT start_ns, entries FROM stream_packs').safeIntegers(true).all() as {
+      start_ns: bigint;
+      entries: Buffer;
+    }[];
+    for (const group of groups)
+      forEachStream(group.entries, (id, timeNs, count, sum, counts) => {
+        const blob = counts === null ? null : Buffer.from(counts.buffer);
+        insertStream.run(id, group.start_ns, timeNs, count, sum, blob);
+      });
+    db.exec(`
+      DROP TABLE stream_packs;
       DROP TABLE packs;
       DROP TABLE pack_keys;
       ALTER TABLE series DROP COLUMN pack_id;
@@ -225,7 +240,9 @@ describe('Store.open', () => {
       [5 * MIN, 1],
       [5 * MIN, 1],
     ]);
-    expect(seriesNoted(path)).toEqual(noted);
+    // each series noted at the newest time of its data: a bucket, or its stream's last point (a: T0 + 10 s)
+    expect(Object.keys(seriesNoted(path)).sort()).toEqual(Object.keys(noted).sort());
+    expect(Object.values(seriesNoted(path)).sort()).toEqual([T0 + 10_000, T0 + 5 * MIN, T0 + 5 * MIN]);
     const outcomeIndexes = check.pragma("index_list('outcomes')") as { name: string }[];
     expect(outcomeIndexes.map((i) => i.name)).toContain('outcomes_unlabelled');
     const exemplarIndexes = check.pragma("index_list('exemplars')") as { name: string }[];
@@ -726,6 +743,28 @@ describe('prune and retention', () => {
     expect(Object.values(seriesNoted(join(dir, 'n.db')))).toEqual([T0 + 51 * MIN]);
     store.prune(T0 + 121 * MIN);
     expect(seriesNoted(join(dir, 'n.db'))).toEqual({});
+  });
+
+  it('drops the cumulative streams older than retention and keeps the newer ones of the same process start', () => {
+    const store = open({ path: join(dir, 's.db'), retentionMs: 10 * MIN });
+    // instances a and b share a pack and a start time: one group of streams
+    store.ingestMetrics(request([histogram([hp(T0, T0 + 10_000, [1, 0, 0])])]), T0);
+    store.ingestMetrics(request([histogram([hp(T0, T0 + 20 * MIN, [0, 4, 0])])], RESOURCE_B), T0 + 20 * MIN);
+    store.prune(T0 + 25 * MIN); // cut-off T0 + 15m: a's stream goes, b's stays
+    const window = { ...scoreQuery, fromMs: T0 + 15 * MIN };
+    expect(only(store.histograms(window)).counts).toEqual([0, 4, 0]);
+    // b's retry adds nothing (its stream is kept); a's next point counts in full (its stream is gone)
+    store.ingestMetrics(request([histogram([hp(T0, T0 + 20 * MIN, [0, 4, 0])])], RESOURCE_B), T0 + 26 * MIN);
+    store.ingestMetrics(request([histogram([hp(T0, T0 + 26 * MIN, [2, 0, 1])])]), T0 + 26 * MIN);
+    expect(only(store.histograms(window)).counts).toEqual([2, 4, 1]);
+    store.close();
+    const db = new Database(join(dir, 's.db'), { readonly: true });
+    const groups = db.prepare('SELECT entries FROM stream_packs').all() as { entries: Buffer }[];
+    db.close();
+    const streams: number[] = [];
+    for (const g of groups)
+      forEachStream(g.entries, (_, timeNs) => streams.push(Number(timeNs / 1_000_000n) - T0));
+    expect(streams.sort((a, b) => a - b)).toEqual([20 * MIN, 26 * MIN]);
   });
 
   it('keeps spans until their TTL', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { packFloat64 } from './blob.js';
-import { forEachEntry } from './pack.js';
+import { forEachEntry, forEachStream } from './pack.js';
 
 /**
  * Everything stored, in a fixed order, by natural keys (never by row ids, which depend on insertion
@@ -12,8 +12,6 @@ import { forEachEntry } from './pack.js';
 const DUMPS: readonly string[] = [
   "SELECT key, value FROM meta WHERE key <> 'log_epoch' ORDER BY key", // the epoch counts checkpoints, not data
   'SELECT key, kind, instrument, model, version, scope, resource, instance, attributes, hex(bounds) FROM series ORDER BY key',
-  `SELECT s.key, CAST(c.start_ns AS TEXT), CAST(c.time_ns AS TEXT), c.count, c.sum, hex(c.counts)
-   FROM cumulative c JOIN series s ON s.id = c.series_id ORDER BY s.key, c.start_ns`,
   `SELECT s.key, CAST(d.start_ns AS TEXT), CAST(d.time_ns AS TEXT)
    FROM delta_applied d JOIN series s ON s.id = d.series_id ORDER BY s.key, d.start_ns, d.time_ns`,
   'SELECT * FROM predictions ORDER BY model, prediction_id',
@@ -28,27 +26,66 @@ export function stateDigest(db: Database.Database): string {
     hash.update(`\n#${sql}\n`);
     for (const row of db.prepare(sql).raw(true).iterate()) hash.update(`${JSON.stringify(row)}\n`);
   }
+  const keys = seriesKeys(db);
   hash.update('\n#buckets\n');
-  for (const entry of bucketEntries(db)) hash.update(`${JSON.stringify(entry)}\n`);
+  for (const entry of bucketEntries(db, keys)) hash.update(`${JSON.stringify(entry)}\n`);
+  hash.update('\n#streams\n');
+  for (const entry of streamEntries(db, keys)) hash.update(`${JSON.stringify(entry)}\n`);
   return hash.digest('hex');
 }
 
-/** Every pack entry as [series key, bucket, count, sum, counts as hex or null], by series key and bucket. */
-function bucketEntries(db: Database.Database): [string, number, number, number, string | null][] {
+function seriesKeys(db: Database.Database): Map<number, string> {
   const keys = new Map<number, string>();
-  for (const { id, key } of db
-    .prepare<[], { id: number; key: string }>('SELECT id, key FROM series')
-    .iterate())
-    keys.set(id, key);
-  const out: [string, number, number, number, string | null][] = [];
+  const rows = db.prepare<[], { id: number; key: string }>('SELECT id, key FROM series');
+  for (const { id, key } of rows.iterate()) keys.set(id, key);
+  return keys;
+}
+
+const hex = (counts: Float64Array | null) => (counts === null ? null : packFloat64(counts).toString('hex'));
+
+type Bucket = [key: string, bucketMs: number, count: number, sum: number, counts: string | null];
+
+/** Every pack entry, by series key and bucket. */
+function bucketEntries(db: Database.Database, keys: Map<number, string>): Bucket[] {
+  const out: Bucket[] = [];
   const packs = db.prepare<[], { bucket_ms: number; entries: Buffer }>(
     'SELECT bucket_ms, entries FROM packs',
   );
   for (const { bucket_ms, entries } of packs.iterate()) {
     forEachEntry(entries, (id, count, sum, counts, width) => {
-      const hex = width < 0 ? null : packFloat64(counts.subarray(0, width)).toString('hex');
-      out.push([keys.get(id) ?? `#${id}`, bucket_ms, count, sum, hex]);
+      out.push([
+        keys.get(id) ?? `#${id}`,
+        bucket_ms,
+        count,
+        sum,
+        hex(width < 0 ? null : counts.subarray(0, width)),
+      ]);
     });
   }
   return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+}
+
+type Stream = [
+  key: string,
+  startNs: string,
+  timeNs: string,
+  count: number,
+  sum: number,
+  counts: string | null,
+];
+
+/** Every cumulative stream, by series key and start time. */
+function streamEntries(db: Database.Database, keys: Map<number, string>): Stream[] {
+  const out: [Stream, bigint][] = [];
+  const groups = db
+    .prepare<[], { start_ns: bigint; entries: Buffer }>('SELECT start_ns, entries FROM stream_packs')
+    .safeIntegers(true);
+  for (const { start_ns, entries } of groups.iterate()) {
+    forEachStream(entries, (id, timeNs, count, sum, counts) => {
+      const key = keys.get(id) ?? `#${id}`;
+      out.push([[key, String(start_ns), String(timeNs), count, sum, hex(counts)], start_ns]);
+    });
+  }
+  out.sort(([a, as], [b, bs]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : as < bs ? -1 : as > bs ? 1 : 0));
+  return out.map(([stream]) => stream);
 }

@@ -222,25 +222,22 @@ class MetricsRun {
     );
     const sum = point.sum ?? 0;
     if (at.cumulative) {
-      const streams = this.ctx.registry.histogramStreams(seriesId);
       const start = point.startTimeUnixNano;
+      const group = this.ctx.registry.streams(seriesId, start);
       const delta = this.#delta;
-      let stream = streams.get(start);
+      let stream = group.histograms.get(seriesId);
       if (stream === undefined) {
         // first point of the stream: its full value
         const counts = Float64Array.from(point.counts);
         stream = new HistogramStream(seriesId, start, point.timeUnixNano, point.count, sum, counts);
-        streams.set(start, stream);
+        group.histograms.set(seriesId, stream);
         delta.count = point.count;
         delta.sum = sum;
         delta.counts = point.counts;
       } else if (!stream.advance(point.timeUnixNano, point.count, sum, point.counts, delta)) {
         return; // retry or out-of-order duplicate
       }
-      if (!stream.unflushed) {
-        stream.unflushed = true;
-        this.ctx.unflushed.histograms.push(stream);
-      }
+      this.ctx.unflushed.advanced(group);
       if (bucketMs < this.#oldestBucketMs) return; // older than retention: state only
       this.#addToBucket(seriesId, bucketMs, delta.count, delta.sum, delta.counts);
     } else {
@@ -255,16 +252,16 @@ class MetricsRun {
     const model = this.#lastModel as string;
     const seriesId = this.ctx.registry.seriesId(at.group, model, this.#version, point.attributes, null, '-');
     if (at.cumulative) {
-      const streams = this.ctx.registry.counterStreams(seriesId);
       const start = point.startTimeUnixNano;
-      const step = counterStep(streams.get(start), {
+      const group = this.ctx.registry.streams(seriesId, start);
+      const step = counterStep(group.counters.get(seriesId), {
         startNs: start,
         timeNs: point.timeUnixNano,
         value: point.value,
       });
       if (step.delta === null) return;
-      streams.set(start, step.next);
-      this.ctx.unflushed.counterAdvanced(seriesId, start);
+      group.counters.set(seriesId, step.next);
+      this.ctx.unflushed.advanced(group);
       if (bucketMs < this.#oldestBucketMs) return;
       this.#addToBucket(seriesId, bucketMs, 0, step.delta, null);
     } else {

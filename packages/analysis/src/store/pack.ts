@@ -70,3 +70,68 @@ export function forEachEntry(
     each(seriesId, count, sum, scratch, width);
   }
 }
+
+/**
+ * The `stream_packs` BLOB: the cumulative streams of one pack with one start time (one process's
+ * exports, usually), entry after entry: the series id (uint32), the number of bucket counts (int32, −1 for
+ * a counter), the time of the stream's last point (int64 nanoseconds), then count, sum (a counter's
+ * value) and the bucket counts as float64, little-endian.
+ */
+export interface StreamEntry {
+  readonly seriesId: number;
+  readonly timeNs: bigint;
+  readonly count: number;
+  readonly sum: number;
+  /** bucket counts; null for counters */
+  readonly counts: ArrayLike<number> | null;
+}
+
+const STREAM_HEADER = 32;
+
+/** The stream entries as one BLOB. */
+export function packStreams(entries: readonly StreamEntry[]): Buffer {
+  let bytes = 0;
+  for (const e of entries) bytes += STREAM_HEADER + 8 * (e.counts === null ? 0 : e.counts.length);
+  const buffer = Buffer.allocUnsafe(bytes);
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  let at = 0;
+  for (const e of entries) {
+    const counts = e.counts;
+    const width = counts === null ? -1 : counts.length;
+    view.setUint32(at, e.seriesId, true);
+    view.setInt32(at + 4, width, true);
+    view.setBigInt64(at + 8, e.timeNs, true);
+    view.setFloat64(at + 16, e.count, true);
+    view.setFloat64(at + 24, e.sum, true);
+    at += STREAM_HEADER;
+    for (let i = 0; i < width; i++, at += 8) view.setFloat64(at, counts![i] as number, true);
+  }
+  return buffer;
+}
+
+/** Calls `each` for every stream entry, in order; `counts` is the entry's own copy (null for a counter). */
+export function forEachStream(
+  blob: Uint8Array,
+  each: (seriesId: number, timeNs: bigint, count: number, sum: number, counts: Float64Array | null) => void,
+): void {
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  let at = 0;
+  while (at < blob.byteLength) {
+    if (at + STREAM_HEADER > blob.byteLength)
+      throw new Error(`A stored stream pack is cut short at byte ${at}.`);
+    const seriesId = view.getUint32(at, true);
+    const width = view.getInt32(at + 4, true);
+    const timeNs = view.getBigInt64(at + 8, true);
+    const count = view.getFloat64(at + 16, true);
+    const sum = view.getFloat64(at + 24, true);
+    at += STREAM_HEADER;
+    let counts: Float64Array | null = null;
+    if (width >= 0) {
+      if (at + 8 * width > blob.byteLength)
+        throw new Error(`A stored stream pack is cut short at byte ${at}.`);
+      counts = new Float64Array(width);
+      for (let i = 0; i < width; i++, at += 8) counts[i] = view.getFloat64(at, true);
+    }
+    each(seriesId, timeNs, count, sum, counts);
+  }
+}

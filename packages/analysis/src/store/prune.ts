@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { NANOS_PER_MS } from './aggregate.js';
+import { forEachStream, packStreams, type StreamEntry } from './pack.js';
 import { NOTE_MS } from './registry.js';
 
 export interface PruneLimits {
@@ -8,7 +9,7 @@ export interface PruneLimits {
 }
 
 /**
- * Drops what is older than retention (metric buckets, cumulative state, delta dedupe keys, exemplars,
+ * Drops what is older than retention (metric buckets, cumulative streams, delta dedupe keys, exemplars,
  * liveness) or than the span TTL (prediction and outcome spans), then series left without data: their
  * newest bucket is noted at most NOTE_MS behind (registry.ts), so a noted one NOTE_MS before the cut-off
  * means every bucket of the series is gone. Ingest applies the same cut-offs to incoming points, so a pruned delta key can never let its point count twice.
@@ -19,7 +20,7 @@ export function prune(db: Database.Database, nowMs: number, limits: PruneLimits)
   const cutoffNs = BigInt(Math.floor(metricCutoff)) * NANOS_PER_MS;
   db.transaction(() => {
     db.prepare('DELETE FROM packs WHERE bucket_ms < ?').run(metricCutoff);
-    db.prepare('DELETE FROM cumulative WHERE time_ns < ?').run(cutoffNs);
+    pruneStreams(db, cutoffNs);
     db.prepare('DELETE FROM delta_applied WHERE time_ns < ?').run(cutoffNs);
     db.prepare('DELETE FROM exemplars WHERE time_bucket_ms < ?').run(metricCutoff);
     db.prepare('DELETE FROM instances WHERE last_seen_ms < ?').run(metricCutoff);
@@ -28,8 +29,34 @@ export function prune(db: Database.Database, nowMs: number, limits: PruneLimits)
     db.prepare(
       `DELETE FROM series WHERE
          (noted_bucket_ms IS NULL OR noted_bucket_ms + ${NOTE_MS} <= ?) AND
-         NOT EXISTS (SELECT 1 FROM cumulative WHERE series_id = series.id) AND
          NOT EXISTS (SELECT 1 FROM delta_applied WHERE series_id = series.id)`,
     ).run(metricCutoff);
   }).immediate();
+}
+
+/**
+ * Drops the cumulative streams whose last point is older than the cut-off: groups that hold only such
+ * streams at once, groups that hold some rewritten without them.
+ */
+function pruneStreams(db: Database.Database, cutoffNs: bigint): void {
+  db.prepare('DELETE FROM stream_packs WHERE newest_ns < ?').run(cutoffNs);
+  const mixed = db
+    .prepare<[bigint], { pack_id: number; start_ns: bigint; entries: Buffer }>(
+      'SELECT pack_id, start_ns, entries FROM stream_packs WHERE oldest_ns < ?',
+    )
+    .safeIntegers(true)
+    .all(cutoffNs);
+  const rewrite = db.prepare<[bigint, Buffer, number | bigint, bigint]>(
+    'UPDATE stream_packs SET oldest_ns = ?, entries = ? WHERE pack_id = ? AND start_ns = ?',
+  );
+  for (const group of mixed) {
+    const kept: StreamEntry[] = [];
+    let oldest = 0n;
+    forEachStream(group.entries, (seriesId, timeNs, count, sum, counts) => {
+      if (timeNs < cutoffNs) return;
+      if (kept.length === 0 || timeNs < oldest) oldest = timeNs;
+      kept.push({ seriesId, timeNs, count, sum, counts });
+    });
+    rewrite.run(oldest, packStreams(kept), group.pack_id, group.start_ns);
+  }
 }

@@ -1,12 +1,12 @@
 import type { Attributes } from '../receive/model.js';
-import { float64FromBlob, packFloat64 } from './blob.js';
+import { NANOS_PER_MS } from './aggregate.js';
+import { packFloat64 } from './blob.js';
 import { type BucketRow, PackBucket } from './bucket-row.js';
 import { canonicalAttributes } from './canonical.js';
 import type { InstrumentKind } from './instruments.js';
 import { type SeriesIdentity, seriesKey } from './series-key.js';
 import type { Statements } from './statements.js';
-import { HistogramStream } from './stream.js';
-import type { CounterState } from './temporality.js';
+import { StreamGroup } from './stream.js';
 
 /**
  * A node of the attribute trie: one level per attribute in the order the exporter wrote them, keyed by
@@ -35,15 +35,21 @@ export interface SeriesGroup {
 
 type Leaf = NonNullable<TrieNode['leaf']>;
 
-/** The cached time buckets of one pack: its newest, plus those a request is writing. */
+/** The cached state of one pack: its newest time bucket plus those a request is writing, its streams. */
 interface PackState {
   buckets: Map<number, PackBucket>;
   /** the newest bucket of the pack in the file, read when first needed: a newer one has no row yet */
   newestStored: number | undefined;
+  /** its cumulative streams by start time, each group read once */
+  streams: Map<bigint, StreamGroup>;
+  /** made by this process: nothing of it is in the file but what this process wrote */
+  created: boolean;
 }
 
 /** A bucket of a series is noted in `series` when it is at least this much newer than the last noted. */
 export const NOTE_MS = 3_600_000;
+
+const nsToMs = (ns: bigint): number => Number(ns / NANOS_PER_MS);
 
 function leafOf(group: SeriesGroup, attributes: Attributes): Leaf {
   let node = group.trie;
@@ -81,8 +87,6 @@ function leafOf(group: SeriesGroup, attributes: Attributes): Leaf {
  */
 export class Registry {
   readonly #groups = new Map<string, SeriesGroup>();
-  readonly #histograms = new Map<number, Map<bigint, HistogramStream>>();
-  readonly #counters = new Map<number, Map<bigint, CounterState>>();
   /** series id → pack id */
   readonly #packOf = new Map<number, number>();
   /** kind, model and instrument → pack id */
@@ -102,8 +106,6 @@ export class Registry {
 
   clear(): void {
     this.#groups.clear();
-    this.#histograms.clear();
-    this.#counters.clear();
     this.#packOf.clear();
     this.#packIds.clear();
     this.#packs.clear();
@@ -206,9 +208,6 @@ export class Registry {
         ) as { id: number }
       ).id;
       this.#packOf.set(id, packId);
-      // A new series has no cumulative state yet: skip the lookups.
-      this.#histograms.set(id, new Map());
-      this.#counters.set(id, new Map());
     }
     leaf.ids.set(boundsText, id);
     return id;
@@ -222,54 +221,52 @@ export class Registry {
       id = this.#statements.packId.get(kind, model, instrument)?.id;
       if (id === undefined) {
         id = (this.#statements.insertPackKey.get(kind, model, instrument) as { id: number }).id;
-        this.#packs.set(id, { buckets: new Map(), newestStored: Number.NEGATIVE_INFINITY });
+        this.#packs.set(id, {
+          buckets: new Map(),
+          newestStored: Number.NEGATIVE_INFINITY,
+          streams: new Map(),
+          created: true,
+        });
       }
       this.#packIds.set(key, id);
     }
     return id;
   }
 
-  /** Cumulative histogram streams of a series, by start time. */
-  histogramStreams(seriesId: number): Map<bigint, HistogramStream> {
-    let streams = this.#histograms.get(seriesId);
-    if (!streams) {
-      streams = new Map();
-      for (const row of this.#statements.cumulativeOf.all(seriesId)) {
-        const counts = float64FromBlob(row.counts);
-        streams.set(
-          row.start_ns,
-          new HistogramStream(seriesId, row.start_ns, row.time_ns, row.count, row.sum, counts),
-        );
-      }
-      this.#histograms.set(seriesId, streams);
-    }
-    return streams;
-  }
-
-  /** Cumulative counter states of a series, by start time (the value is stored in `sum`). */
-  counterStreams(seriesId: number): Map<bigint, CounterState> {
-    let streams = this.#counters.get(seriesId);
-    if (!streams) {
-      streams = new Map();
-      for (const row of this.#statements.cumulativeOf.all(seriesId)) {
-        streams.set(row.start_ns, { startNs: row.start_ns, timeNs: row.time_ns, value: row.sum });
-      }
-      this.#counters.set(seriesId, streams);
-    }
-    return streams;
-  }
-
-  /** The row of (series, bucket) as committed (not `stored` when its pack has none), its pack read once. */
-  bucketRow(seriesId: number, bucketMs: number): BucketRow {
+  /** The state of a series' pack. */
+  #packState(seriesId: number): PackState {
     const packId = this.#packOf.get(seriesId);
     if (packId === undefined) throw new Error(`Series ${seriesId} was not looked up by seriesId().`);
     let state = this.#packs.get(packId);
     if (!state) {
-      state = { buckets: new Map(), newestStored: undefined };
+      state = { buckets: new Map(), newestStored: undefined, streams: new Map(), created: false };
       this.#packs.set(packId, state);
     }
+    return state;
+  }
+
+  /** The cumulative streams of a series' pack with the given start time, as committed, read once. */
+  streams(seriesId: number, startNs: bigint): StreamGroup {
+    const state = this.#packState(seriesId);
+    let group = state.streams.get(startNs);
+    if (!group) {
+      const packId = this.#packOf.get(seriesId) as number;
+      group = new StreamGroup(packId, startNs);
+      if (!state.created) {
+        const stored = this.#statements.streamsOf.get(packId, startNs);
+        if (stored) group.load(stored.entries);
+      }
+      state.streams.set(startNs, group);
+    }
+    return group;
+  }
+
+  /** The row of (series, bucket) as committed (not `stored` when its pack has none), its pack read once. */
+  bucketRow(seriesId: number, bucketMs: number): BucketRow {
+    const state = this.#packState(seriesId);
     let bucket = state.buckets.get(bucketMs);
     if (!bucket) {
+      const packId = this.#packOf.get(seriesId) as number;
       bucket = new PackBucket(packId, bucketMs);
       state.newestStored ??= this.#statements.newestOfPack.get(packId)?.max ?? Number.NEGATIVE_INFINITY;
       if (bucketMs <= state.newestStored) {
@@ -282,22 +279,28 @@ export class Registry {
   }
 
   /**
-   * Inside the checkpoint's transaction, after its packs were written: they are stored now, and series
-   * with data in a bucket an hour past the one last noted are noted again (`series.noted_bucket_ms`).
+   * Inside the checkpoint's transaction, after its packs and stream groups were written: they are stored
+   * now, and series with data (a bucket, a stream's point) an hour past what was last noted of them are
+   * noted again (`series.noted_bucket_ms`).
    */
-  written(packs: readonly PackBucket[]): void {
+  written(packs: readonly PackBucket[], groups: readonly StreamGroup[]): void {
     for (const bucket of packs) {
       const state = this.#packs.get(bucket.packId);
       if (state && bucket.bucketMs > (state.newestStored ?? Number.NEGATIVE_INFINITY))
         state.newestStored = bucket.bucketMs;
-      for (const row of bucket.rows.values()) {
-        if (!row.stored) continue;
-        const noted = this.#noted.get(row.seriesId);
-        if (noted !== undefined && row.bucketMs < noted + NOTE_MS) continue;
-        this.#statements.noteSeries.run(row.bucketMs, row.bucketMs, row.seriesId);
-        this.#noted.set(row.seriesId, row.bucketMs);
-      }
+      for (const row of bucket.rows.values()) if (row.stored) this.#note(row.seriesId, row.bucketMs);
     }
+    for (const group of groups) {
+      for (const s of group.histograms.values()) this.#note(s.seriesId, nsToMs(s.timeNs));
+      for (const [seriesId, c] of group.counters) this.#note(seriesId, nsToMs(c.timeNs));
+    }
+  }
+
+  #note(seriesId: number, atMs: number): void {
+    const noted = this.#noted.get(seriesId);
+    if (noted !== undefined && atMs < noted + NOTE_MS) return;
+    this.#statements.noteSeries.run(atMs, atMs, seriesId);
+    this.#noted.set(seriesId, atMs);
   }
 
   /** Keeps only the newest cached bucket of a pack (the one the next request most likely adds to). */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { float64FromBlob } from './blob.js';
-import { type PackEntry, packEntries } from './pack.js';
+import { type PackEntry, packEntries, packStreams, type StreamEntry } from './pack.js';
 
 /**
  * The schema, versioned by `PRAGMA user_version`: migration i takes a database from version i to i + 1.
@@ -11,7 +11,8 @@ import { type PackEntry, packEntries } from './pack.js';
  *   bucket it has data in, noted at most an hour apart (for pruning series without data).
  * - `packs`: the summed deltas per (time bucket, pack), in time order; a pack is one model's series of
  *   one instrument and kind (`pack_keys`), its BLOB one entry per series (pack.ts).
- * - `cumulative`: the last applied point per (series, start time) of cumulative streams.
+ * - `stream_packs`: the last applied point of every cumulative stream, one row per pack and start time
+ *   (pack.ts), with the times of its oldest and newest stream for pruning.
  * - `delta_applied`: (series, start, time) of every applied delta point, to drop retried exports.
  * - `instances`: liveness per model / version / instance, for `models()`.
  * - `predictions`, `outcomes`: holdout prediction spans and outcome spans, by (model, prediction id).
@@ -165,7 +166,19 @@ function packBuckets(db: Database.Database): void {
       PRIMARY KEY (bucket_ms, pack_id)
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX packs_by_pack ON packs (pack_id, bucket_ms);
+    CREATE TABLE stream_packs (
+      pack_id INTEGER NOT NULL,
+      start_ns INTEGER NOT NULL,
+      oldest_ns INTEGER NOT NULL,
+      newest_ns INTEGER NOT NULL,
+      entries BLOB NOT NULL,
+      PRIMARY KEY (pack_id, start_ns)
+    ) STRICT, WITHOUT ROWID;
+    UPDATE series SET noted_bucket_ms = max(coalesce(noted_bucket_ms, -9223372036854775808), (
+      SELECT max(time_ns) / 1000000 FROM cumulative WHERE series_id = series.id))
+    WHERE id IN (SELECT series_id FROM cumulative);
   `);
+  packStreamsOf(db);
   // A bucket at a time: one connection cannot write while it steps through a read.
   const buckets = db
     .prepare('SELECT DISTINCT bucket_ms FROM buckets ORDER BY bucket_ms')
@@ -200,6 +213,57 @@ function packBuckets(db: Database.Database): void {
     if (entries.length > 0) insert.run(bucketMs, packId, packEntries(entries));
   }
   db.exec('DROP TABLE buckets');
+}
+
+/** The cumulative state, one row per stream, into one row per pack and start time. */
+function packStreamsOf(db: Database.Database): void {
+  const rows = db
+    .prepare<
+      [],
+      {
+        pack_id: number;
+        start_ns: bigint;
+        series_id: number;
+        time_ns: bigint;
+        count: number;
+        sum: number;
+        counts: Buffer | null;
+      }
+    >(
+      `SELECT s.pack_id, c.start_ns, c.series_id, c.time_ns, c.count, c.sum, c.counts
+       FROM cumulative c JOIN series s ON s.id = c.series_id ORDER BY s.pack_id, c.start_ns, c.series_id`,
+    )
+    .safeIntegers(true)
+    .all(); // one row per stream: a few per series
+  const insert = db.prepare<[number, bigint, bigint, bigint, Buffer]>(
+    'INSERT INTO stream_packs (pack_id, start_ns, oldest_ns, newest_ns, entries) VALUES (?, ?, ?, ?, ?)',
+  );
+  let group: StreamEntry[] = [];
+  const flush = (packId: number, startNs: bigint) => {
+    let oldest = group[0]!.timeNs;
+    let newest = oldest;
+    for (const e of group) {
+      if (e.timeNs < oldest) oldest = e.timeNs;
+      if (e.timeNs > newest) newest = e.timeNs;
+    }
+    insert.run(packId, startNs, oldest, newest, packStreams(group));
+    group = [];
+  };
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const packId = Number(row.pack_id);
+    group.push({
+      seriesId: Number(row.series_id),
+      timeNs: row.time_ns,
+      count: row.count,
+      sum: row.sum,
+      counts: row.counts === null ? null : float64FromBlob(row.counts),
+    });
+    const next = rows[i + 1];
+    if (next === undefined || Number(next.pack_id) !== packId || next.start_ns !== row.start_ns)
+      flush(packId, row.start_ns);
+  }
+  db.exec('DROP TABLE cumulative');
 }
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

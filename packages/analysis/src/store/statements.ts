@@ -32,17 +32,16 @@ export function prepareStatements(db: Database.Database) {
     noteSeries: p<[number, number, number]>(
       'UPDATE series SET noted_bucket_ms = max(coalesce(noted_bucket_ms, ?), ?) WHERE id = ?',
     ),
-    cumulativeOf: p<
-      [number],
-      { start_ns: bigint; time_ns: bigint; count: number; sum: number; counts: Buffer | null }
-    >('SELECT start_ns, time_ns, count, sum, counts FROM cumulative WHERE series_id = ?').safeIntegers(true),
+    streamsOf: p<[number, bigint], { entries: Buffer }>(
+      'SELECT entries FROM stream_packs WHERE pack_id = ? AND start_ns = ?',
+    ),
     // A pack holds every entry of its bucket (computed in memory), so it replaces the stored one.
     writePacks: new RowWriter(db, 'INSERT OR REPLACE INTO packs (bucket_ms, pack_id, entries)', 3, ''),
-    // Every column changes (time_ns, so its index entry too): replacing the row is cheaper than an upsert.
-    writeCumulative: new RowWriter(
+    // A group holds every stream of its pack and start time (computed in memory): it replaces the stored one.
+    writeStreams: new RowWriter(
       db,
-      'INSERT OR REPLACE INTO cumulative (series_id, start_ns, time_ns, count, sum, counts)',
-      6,
+      'INSERT OR REPLACE INTO stream_packs (pack_id, start_ns, oldest_ns, newest_ns, entries)',
+      5,
       '',
     ),
     deltaApplied: p<[number, bigint, bigint], { 1: 1 }>(

@@ -196,7 +196,7 @@ export class Store {
     this.#rolling.clear();
     this.#catalog.clear();
     this.#statements.writePacks.discard();
-    this.#statements.writeCumulative.discard();
+    this.#statements.writeStreams.discard();
     this.#replay();
   }
 

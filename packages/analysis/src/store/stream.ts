@@ -1,4 +1,5 @@
-import { float64Blob } from './blob.js';
+import { forEachStream, packStreams, type StreamEntry } from './pack.js';
+import type { CounterState } from './temporality.js';
 
 /** What a point adds to its time bucket; `counts` may be memory the next point reuses. */
 export interface PointDelta {
@@ -10,11 +11,9 @@ export interface PointDelta {
 /**
  * The last applied point of one cumulative histogram stream (series, start time), advanced in place: the
  * rules of `histogramStep` (temporality.ts) for points of the same start time, without allocating per
- * point. The bytes of `counts` are the stored BLOB.
+ * point.
  */
 export class HistogramStream {
-  /** whether the stream advanced since the last checkpoint (then it is listed in `Unflushed`) */
-  unflushed = false;
   #diff: Float64Array;
 
   constructor(
@@ -68,8 +67,50 @@ export class HistogramStream {
     this.sum = sum;
     return true;
   }
+}
 
-  blob(): Buffer {
-    return float64Blob(this.counts);
+/**
+ * The cumulative streams of one pack with one start time, as committed plus what advanced since: a
+ * checkpoint writes the group whole (one row), and a process restart starts a new group, so the groups of
+ * processes gone are never rewritten.
+ */
+export class StreamGroup {
+  readonly histograms = new Map<number, HistogramStream>();
+  readonly counters = new Map<number, CounterState>();
+  /** whether it is listed in `Unflushed` (a stream advanced since the last checkpoint) */
+  listed = false;
+
+  constructor(
+    readonly packId: number,
+    readonly startNs: bigint,
+  ) {}
+
+  /** Loads the committed streams. */
+  load(blob: Uint8Array): void {
+    const startNs = this.startNs;
+    forEachStream(blob, (seriesId, timeNs, count, sum, counts) => {
+      if (counts === null) this.counters.set(seriesId, { startNs, timeNs, value: sum });
+      else this.histograms.set(seriesId, new HistogramStream(seriesId, startNs, timeNs, count, sum, counts));
+    });
+  }
+
+  /** The streams as the stored BLOB, with the times of the oldest and newest stream. */
+  pack(): { blob: Buffer; oldestNs: bigint; newestNs: bigint } {
+    const entries: StreamEntry[] = [];
+    let oldestNs = 0n;
+    let newestNs = 0n;
+    const time = (t: bigint) => {
+      if (entries.length === 0 || t < oldestNs) oldestNs = t;
+      if (entries.length === 0 || t > newestNs) newestNs = t;
+    };
+    for (const s of this.histograms.values()) {
+      time(s.timeNs);
+      entries.push(s);
+    }
+    for (const [seriesId, c] of this.counters) {
+      time(c.timeNs);
+      entries.push({ seriesId, timeNs: c.timeNs, count: 0, sum: c.value, counts: null });
+    }
+    return { blob: packStreams(entries), oldestNs, newestNs };
   }
 }

@@ -1,8 +1,7 @@
 import type { BucketRow, PackBucket } from './bucket-row.js';
 import type { Registry } from './registry.js';
 import type { Statements } from './statements.js';
-import type { HistogramStream } from './stream.js';
-import type { CounterState } from './temporality.js';
+import type { StreamGroup } from './stream.js';
 
 /**
  * What acknowledged metric exports changed since the last checkpoint, held in memory. Their bodies are in
@@ -15,10 +14,8 @@ export class Unflushed {
   readonly rows: BucketRow[] = [];
   /** the packs of `rows`, gathered by `write` */
   readonly #packs: PackBucket[] = [];
-  /** cumulative histogram streams that advanced (each listed once: `HistogramStream.unflushed`) */
-  readonly histograms: HistogramStream[] = [];
-  /** cumulative counter streams that advanced: series id → start times */
-  readonly counters = new Map<number, Set<bigint>>();
+  /** groups of cumulative streams of which one advanced (each listed once: `StreamGroup.listed`) */
+  readonly streams: StreamGroup[] = [];
   /** identities of applied delta points, for the dedupe table */
   readonly deltas = new Map<string, [number, bigint, bigint]>();
   /** liveness: newest receive time per model / version / instance */
@@ -27,20 +24,17 @@ export class Unflushed {
   get empty(): boolean {
     return (
       this.rows.length === 0 &&
-      this.histograms.length === 0 &&
-      this.counters.size === 0 &&
+      this.streams.length === 0 &&
       this.deltas.size === 0 &&
       this.instances.size === 0
     );
   }
 
-  counterAdvanced(seriesId: number, start: bigint): void {
-    let starts = this.counters.get(seriesId);
-    if (!starts) {
-      starts = new Set();
-      this.counters.set(seriesId, starts);
-    }
-    starts.add(start);
+  /** Notes that a stream of the group advanced. */
+  advanced(group: StreamGroup): void {
+    if (group.listed) return;
+    group.listed = true;
+    this.streams.push(group);
   }
 
   /** Whether a delta point was applied since the last checkpoint; else records it and answers false. */
@@ -69,18 +63,13 @@ export class Unflushed {
     const writer = statements.writePacks;
     for (const pack of packs) writer.add(pack.bucketMs, pack.packId, pack.blob());
     writer.flush();
-    registry.written(packs);
-    const cumulative = statements.writeCumulative;
-    for (const s of this.histograms)
-      cumulative.add(s.seriesId, s.startNs, s.timeNs, s.count, s.sum, s.blob());
-    for (const [seriesId, starts] of this.counters) {
-      const streams = registry.counterStreams(seriesId);
-      for (const start of starts) {
-        const s = streams.get(start) as CounterState;
-        cumulative.add(seriesId, start, s.timeNs, 0, s.value, null);
-      }
+    const streams = statements.writeStreams;
+    for (const group of this.streams) {
+      const { blob, oldestNs, newestNs } = group.pack();
+      streams.add(group.packId, group.startNs, oldestNs, newestNs, blob);
     }
-    cumulative.flush();
+    streams.flush();
+    registry.written(packs, this.streams);
     for (const [seriesId, start, time] of this.deltas.values())
       statements.markDelta.run(seriesId, start, time);
     for (const i of this.instances.values())
@@ -91,7 +80,6 @@ export class Unflushed {
   committed(registry: Registry): void {
     for (const row of this.rows) row.unflushed = false;
     for (const pack of this.#packs) registry.trimPack(pack.packId);
-    for (const stream of this.histograms) stream.unflushed = false;
     this.forget();
   }
 
@@ -100,8 +88,8 @@ export class Unflushed {
     for (const pack of this.#packs) pack.listed = false;
     this.#packs.length = 0;
     this.rows.length = 0;
-    this.histograms.length = 0;
-    this.counters.clear();
+    for (const group of this.streams) group.listed = false;
+    this.streams.length = 0;
     this.deltas.clear();
     this.instances.clear();
   }
