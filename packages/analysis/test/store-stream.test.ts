@@ -57,18 +57,16 @@ describe('HistogramStream (in place) agrees with histogramStep', () => {
 });
 
 describe('StreamGroup', () => {
-  it('packs histogram and counter streams with their last point and loads them back equal', () => {
-    const group = new StreamGroup(3, 5n);
-    group.histograms.set(
-      7,
-      new HistogramStream(7, 5n, 2n ** 62n + 1n, 6, 0.1 + 0.2, Float64Array.from([1, 5])),
-    );
-    group.counters.set(8, { startNs: 5n, timeNs: 40n, value: 9.5 });
+  it('packs histogram and counter streams with their start and last point and loads them back equal', () => {
+    const group = new StreamGroup(3, 0n);
+    group.setHistogram(new HistogramStream(7, 5n, 2n ** 62n + 1n, 6, 0.1 + 0.2, Float64Array.from([1, 5])));
+    group.setHistogram(new HistogramStream(7, 9n, 50n, 1, 1, Float64Array.from([1, 0]))); // restarted
+    group.setCounter(8, { startNs: 5n, timeNs: 40n, value: 9.5 });
     const { blob, oldestNs, newestNs } = group.pack();
     expect([oldestNs, newestNs]).toEqual([40n, 2n ** 62n + 1n]);
-    const back = new StreamGroup(3, 5n);
+    const back = new StreamGroup(3, 0n);
     back.load(blob);
-    const h = back.histograms.get(7);
+    const h = back.histogram(7, 5n);
     expect([h?.startNs, h?.timeNs, h?.count, h?.sum, Array.from(h?.counts ?? [])]).toEqual([
       5n,
       2n ** 62n + 1n,
@@ -76,7 +74,9 @@ describe('StreamGroup', () => {
       0.1 + 0.2,
       [1, 5],
     ]);
-    expect(back.counters.get(8)).toEqual({ startNs: 5n, timeNs: 40n, value: 9.5 });
+    expect(back.histogram(7, 9n)?.timeNs).toBe(50n);
+    expect(back.histogram(7, 6n)).toBeUndefined();
+    expect(back.counter(8, 5n)).toMatchObject({ startNs: 5n, timeNs: 40n, value: 9.5 });
     expect(() => back.load(blob.subarray(0, blob.byteLength - 1))).toThrow(/cut short/);
   });
 });

@@ -137,14 +137,11 @@ function downgrade(path: string, version: 1 | 4): number {
         count REAL NOT NULL, sum REAL NOT NULL, counts BLOB, PRIMARY KEY (series_id, start_ns)) STRICT, WITHOUT ROWID;
       CREATE INDEX cumulative_by_time ON cumulative (time_ns);`);
     const insertStream = db.prepare('INSERT INTO cumulative VALUES (?, ?, ?, ?, ?, ?)');
-    const groups = db.prepare('SELECT start_ns, entries FROM stream_packs').safeIntegers(true).all() as {
-      start_ns: bigint;
-      entries: Buffer;
-    }[];
+    const groups = db.prepare('SELECT entries FROM stream_packs').all() as { entries: Buffer }[];
     for (const group of groups)
-      forEachStream(group.entries, (id, timeNs, count, sum, counts) => {
+      forEachStream(group.entries, ({ seriesId, startNs, timeNs, count, sum, counts }) => {
         const blob = counts === null ? null : Buffer.from(counts.buffer);
-        insertStream.run(id, group.start_ns, timeNs, count, sum, blob);
+        insertStream.run(seriesId, startNs, timeNs, count, sum, blob);
       });
     db.exec(`
       DROP TABLE stream_packs;
@@ -763,7 +760,9 @@ describe('prune and retention', () => {
     db.close();
     const streams: number[] = [];
     for (const g of groups)
-      forEachStream(g.entries, (_, timeNs) => streams.push(Number(timeNs / 1_000_000n) - T0));
+      forEachStream(g.entries, (s) => {
+        streams.push(Number(s.timeNs / 1_000_000n) - T0);
+      });
     expect(streams.sort((a, b) => a - b)).toEqual([20 * MIN, 26 * MIN]);
   });
 

@@ -77,13 +77,11 @@ type Stream = [
 /** Every cumulative stream, by series key and start time. */
 function streamEntries(db: Database.Database, keys: Map<number, string>): Stream[] {
   const out: [Stream, bigint][] = [];
-  const groups = db
-    .prepare<[], { start_ns: bigint; entries: Buffer }>('SELECT start_ns, entries FROM stream_packs')
-    .safeIntegers(true);
-  for (const { start_ns, entries } of groups.iterate()) {
-    forEachStream(entries, (id, timeNs, count, sum, counts) => {
-      const key = keys.get(id) ?? `#${id}`;
-      out.push([[key, String(start_ns), String(timeNs), count, sum, hex(counts)], start_ns]);
+  const groups = db.prepare<[], { entries: Buffer }>('SELECT entries FROM stream_packs').safeIntegers(true);
+  for (const { entries } of groups.iterate()) {
+    forEachStream(entries, ({ seriesId, startNs, timeNs, count, sum, counts }) => {
+      const key = keys.get(seriesId) ?? `#${seriesId}`;
+      out.push([[key, String(startNs), String(timeNs), count, sum, hex(counts)], startNs]);
     });
   }
   out.sort(([a, as], [b, bs]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : as < bs ? -1 : as > bs ? 1 : 0));

@@ -225,12 +225,12 @@ class MetricsRun {
       const start = point.startTimeUnixNano;
       const group = this.ctx.registry.streams(seriesId, start);
       const delta = this.#delta;
-      let stream = group.histograms.get(seriesId);
+      let stream = group.histogram(seriesId, start);
       if (stream === undefined) {
         // first point of the stream: its full value
         const counts = Float64Array.from(point.counts);
         stream = new HistogramStream(seriesId, start, point.timeUnixNano, point.count, sum, counts);
-        group.histograms.set(seriesId, stream);
+        group.setHistogram(stream);
         delta.count = point.count;
         delta.sum = sum;
         delta.counts = point.counts;
@@ -254,13 +254,13 @@ class MetricsRun {
     if (at.cumulative) {
       const start = point.startTimeUnixNano;
       const group = this.ctx.registry.streams(seriesId, start);
-      const step = counterStep(group.counters.get(seriesId), {
+      const step = counterStep(group.counter(seriesId, start), {
         startNs: start,
         timeNs: point.timeUnixNano,
         value: point.value,
       });
       if (step.delta === null) return;
-      group.counters.set(seriesId, step.next);
+      group.setCounter(seriesId, step.next);
       this.ctx.unflushed.advanced(group);
       if (bucketMs < this.#oldestBucketMs) return;
       this.#addToBucket(seriesId, bucketMs, 0, step.delta, null);

@@ -72,13 +72,14 @@ export function forEachEntry(
 }
 
 /**
- * The `stream_packs` BLOB: the cumulative streams of one pack with one start time (one process's
- * exports, usually), entry after entry: the series id (uint32), the number of bucket counts (int32, −1 for
- * a counter), the time of the stream's last point (int64 nanoseconds), then count, sum (a counter's
- * value) and the bucket counts as float64, little-endian.
+ * The `stream_packs` BLOB: the cumulative streams of one pack whose start times fall in one hour (one
+ * process's exports, usually), entry after entry: the series id (uint32), the number of bucket counts
+ * (int32, −1 for a counter), the stream's start time and the time of its last point (int64 nanoseconds),
+ * then count, sum (a counter's value) and the bucket counts as float64, little-endian.
  */
 export interface StreamEntry {
   readonly seriesId: number;
+  readonly startNs: bigint;
   readonly timeNs: bigint;
   readonly count: number;
   readonly sum: number;
@@ -86,7 +87,7 @@ export interface StreamEntry {
   readonly counts: ArrayLike<number> | null;
 }
 
-const STREAM_HEADER = 32;
+const STREAM_HEADER = 40;
 
 /** The stream entries as one BLOB. */
 export function packStreams(entries: readonly StreamEntry[]): Buffer {
@@ -100,9 +101,10 @@ export function packStreams(entries: readonly StreamEntry[]): Buffer {
     const width = counts === null ? -1 : counts.length;
     view.setUint32(at, e.seriesId, true);
     view.setInt32(at + 4, width, true);
-    view.setBigInt64(at + 8, e.timeNs, true);
-    view.setFloat64(at + 16, e.count, true);
-    view.setFloat64(at + 24, e.sum, true);
+    view.setBigInt64(at + 8, e.startNs, true);
+    view.setBigInt64(at + 16, e.timeNs, true);
+    view.setFloat64(at + 24, e.count, true);
+    view.setFloat64(at + 32, e.sum, true);
     at += STREAM_HEADER;
     for (let i = 0; i < width; i++, at += 8) view.setFloat64(at, counts![i] as number, true);
   }
@@ -112,7 +114,7 @@ export function packStreams(entries: readonly StreamEntry[]): Buffer {
 /** Calls `each` for every stream entry, in order; `counts` is the entry's own copy (null for a counter). */
 export function forEachStream(
   blob: Uint8Array,
-  each: (seriesId: number, timeNs: bigint, count: number, sum: number, counts: Float64Array | null) => void,
+  each: (entry: StreamEntry & { counts: Float64Array | null }) => void,
 ): void {
   const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
   let at = 0;
@@ -121,9 +123,10 @@ export function forEachStream(
       throw new Error(`A stored stream pack is cut short at byte ${at}.`);
     const seriesId = view.getUint32(at, true);
     const width = view.getInt32(at + 4, true);
-    const timeNs = view.getBigInt64(at + 8, true);
-    const count = view.getFloat64(at + 16, true);
-    const sum = view.getFloat64(at + 24, true);
+    const startNs = view.getBigInt64(at + 8, true);
+    const timeNs = view.getBigInt64(at + 16, true);
+    const count = view.getFloat64(at + 24, true);
+    const sum = view.getFloat64(at + 32, true);
     at += STREAM_HEADER;
     let counts: Float64Array | null = null;
     if (width >= 0) {
@@ -132,6 +135,9 @@ export function forEachStream(
       counts = new Float64Array(width);
       for (let i = 0; i < width; i++, at += 8) counts[i] = view.getFloat64(at, true);
     }
-    each(seriesId, timeNs, count, sum, counts);
+    each({ seriesId, startNs, timeNs, count, sum, counts });
   }
 }
+
+/** Stream start times are grouped by the hour: `start_hour` of `stream_packs`. */
+export const START_HOUR_NS = 3_600_000_000_000n;

@@ -41,22 +41,22 @@ export function prune(db: Database.Database, nowMs: number, limits: PruneLimits)
 function pruneStreams(db: Database.Database, cutoffNs: bigint): void {
   db.prepare('DELETE FROM stream_packs WHERE newest_ns < ?').run(cutoffNs);
   const mixed = db
-    .prepare<[bigint], { pack_id: number; start_ns: bigint; entries: Buffer }>(
-      'SELECT pack_id, start_ns, entries FROM stream_packs WHERE oldest_ns < ?',
+    .prepare<[bigint], { pack_id: bigint; start_hour: bigint; entries: Buffer }>(
+      'SELECT pack_id, start_hour, entries FROM stream_packs WHERE oldest_ns < ?',
     )
     .safeIntegers(true)
     .all(cutoffNs);
-  const rewrite = db.prepare<[bigint, Buffer, number | bigint, bigint]>(
-    'UPDATE stream_packs SET oldest_ns = ?, entries = ? WHERE pack_id = ? AND start_ns = ?',
+  const rewrite = db.prepare<[bigint, Buffer, bigint, bigint]>(
+    'UPDATE stream_packs SET oldest_ns = ?, entries = ? WHERE pack_id = ? AND start_hour = ?',
   );
   for (const group of mixed) {
     const kept: StreamEntry[] = [];
     let oldest = 0n;
-    forEachStream(group.entries, (seriesId, timeNs, count, sum, counts) => {
-      if (timeNs < cutoffNs) return;
-      if (kept.length === 0 || timeNs < oldest) oldest = timeNs;
-      kept.push({ seriesId, timeNs, count, sum, counts });
+    forEachStream(group.entries, (stream) => {
+      if (stream.timeNs < cutoffNs) return;
+      if (kept.length === 0 || stream.timeNs < oldest) oldest = stream.timeNs;
+      kept.push(stream);
     });
-    rewrite.run(oldest, packStreams(kept), group.pack_id, group.start_ns);
+    rewrite.run(oldest, packStreams(kept), group.pack_id, group.start_hour);
   }
 }

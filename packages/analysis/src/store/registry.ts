@@ -4,6 +4,7 @@ import { packFloat64 } from './blob.js';
 import { type BucketRow, PackBucket } from './bucket-row.js';
 import { canonicalAttributes } from './canonical.js';
 import type { InstrumentKind } from './instruments.js';
+import { START_HOUR_NS } from './pack.js';
 import { type SeriesIdentity, seriesKey } from './series-key.js';
 import type { Statements } from './statements.js';
 import { StreamGroup } from './stream.js';
@@ -40,7 +41,7 @@ interface PackState {
   buckets: Map<number, PackBucket>;
   /** the newest bucket of the pack in the file, read when first needed: a newer one has no row yet */
   newestStored: number | undefined;
-  /** its cumulative streams by start time, each group read once */
+  /** its cumulative streams by the hour they start in, each group read once */
   streams: Map<bigint, StreamGroup>;
   /** made by this process: nothing of it is in the file but what this process wrote */
   created: boolean;
@@ -245,18 +246,19 @@ export class Registry {
     return state;
   }
 
-  /** The cumulative streams of a series' pack with the given start time, as committed, read once. */
+  /** The cumulative streams of a series' pack that start in the hour of `startNs`, as committed, read once. */
   streams(seriesId: number, startNs: bigint): StreamGroup {
     const state = this.#packState(seriesId);
-    let group = state.streams.get(startNs);
+    const hour = startNs / START_HOUR_NS;
+    let group = state.streams.get(hour);
     if (!group) {
       const packId = this.#packOf.get(seriesId) as number;
-      group = new StreamGroup(packId, startNs);
+      group = new StreamGroup(packId, hour);
       if (!state.created) {
-        const stored = this.#statements.streamsOf.get(packId, startNs);
+        const stored = this.#statements.streamsOf.get(packId, hour);
         if (stored) group.load(stored.entries);
       }
-      state.streams.set(startNs, group);
+      state.streams.set(hour, group);
     }
     return group;
   }
@@ -290,10 +292,7 @@ export class Registry {
         state.newestStored = bucket.bucketMs;
       for (const row of bucket.rows.values()) if (row.stored) this.#note(row.seriesId, row.bucketMs);
     }
-    for (const group of groups) {
-      for (const s of group.histograms.values()) this.#note(s.seriesId, nsToMs(s.timeNs));
-      for (const [seriesId, c] of group.counters) this.#note(seriesId, nsToMs(c.timeNs));
-    }
+    for (const group of groups) for (const s of group.entries()) this.#note(s.seriesId, nsToMs(s.timeNs));
   }
 
   #note(seriesId: number, atMs: number): void {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { float64FromBlob } from './blob.js';
-import { type PackEntry, packEntries, packStreams, type StreamEntry } from './pack.js';
+import { type PackEntry, packEntries, packStreams, START_HOUR_NS, type StreamEntry } from './pack.js';
 
 /**
  * The schema, versioned by `PRAGMA user_version`: migration i takes a database from version i to i + 1.
@@ -11,8 +11,8 @@ import { type PackEntry, packEntries, packStreams, type StreamEntry } from './pa
  *   bucket it has data in, noted at most an hour apart (for pruning series without data).
  * - `packs`: the summed deltas per (time bucket, pack), in time order; a pack is one model's series of
  *   one instrument and kind (`pack_keys`), its BLOB one entry per series (pack.ts).
- * - `stream_packs`: the last applied point of every cumulative stream, one row per pack and start time
- *   (pack.ts), with the times of its oldest and newest stream for pruning.
+ * - `stream_packs`: the last applied point of every cumulative stream, one row per pack and hour of start
+ *   time (pack.ts), with the times of its oldest and newest stream for pruning.
  * - `delta_applied`: (series, start, time) of every applied delta point, to drop retried exports.
  * - `instances`: liveness per model / version / instance, for `models()`.
  * - `predictions`, `outcomes`: holdout prediction spans and outcome spans, by (model, prediction id).
@@ -168,11 +168,11 @@ function packBuckets(db: Database.Database): void {
     CREATE INDEX packs_by_pack ON packs (pack_id, bucket_ms);
     CREATE TABLE stream_packs (
       pack_id INTEGER NOT NULL,
-      start_ns INTEGER NOT NULL,
+      start_hour INTEGER NOT NULL,
       oldest_ns INTEGER NOT NULL,
       newest_ns INTEGER NOT NULL,
       entries BLOB NOT NULL,
-      PRIMARY KEY (pack_id, start_ns)
+      PRIMARY KEY (pack_id, start_hour)
     ) STRICT, WITHOUT ROWID;
     UPDATE series SET noted_bucket_ms = max(coalesce(noted_bucket_ms, -9223372036854775808), (
       SELECT max(time_ns) / 1000000 FROM cumulative WHERE series_id = series.id))
@@ -215,15 +215,15 @@ function packBuckets(db: Database.Database): void {
   db.exec('DROP TABLE buckets');
 }
 
-/** The cumulative state, one row per stream, into one row per pack and start time. */
+/** The cumulative state, one row per stream, into one row per pack and hour of start time. */
 function packStreamsOf(db: Database.Database): void {
   const rows = db
     .prepare<
       [],
       {
-        pack_id: number;
+        pack_id: bigint;
         start_ns: bigint;
-        series_id: number;
+        series_id: bigint;
         time_ns: bigint;
         count: number;
         sum: number;
@@ -235,33 +235,32 @@ function packStreamsOf(db: Database.Database): void {
     )
     .safeIntegers(true)
     .all(); // one row per stream: a few per series
-  const insert = db.prepare<[number, bigint, bigint, bigint, Buffer]>(
-    'INSERT INTO stream_packs (pack_id, start_ns, oldest_ns, newest_ns, entries) VALUES (?, ?, ?, ?, ?)',
+  const insert = db.prepare<[bigint, bigint, bigint, bigint, Buffer]>(
+    'INSERT INTO stream_packs (pack_id, start_hour, oldest_ns, newest_ns, entries) VALUES (?, ?, ?, ?, ?)',
   );
   let group: StreamEntry[] = [];
-  const flush = (packId: number, startNs: bigint) => {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    group.push({
+      seriesId: Number(row.series_id),
+      startNs: row.start_ns,
+      timeNs: row.time_ns,
+      count: row.count,
+      sum: row.sum,
+      counts: row.counts === null ? null : float64FromBlob(row.counts),
+    });
+    const hour = row.start_ns / START_HOUR_NS;
+    const next = rows[i + 1];
+    if (next !== undefined && next.pack_id === row.pack_id && next.start_ns / START_HOUR_NS === hour)
+      continue;
     let oldest = group[0]!.timeNs;
     let newest = oldest;
     for (const e of group) {
       if (e.timeNs < oldest) oldest = e.timeNs;
       if (e.timeNs > newest) newest = e.timeNs;
     }
-    insert.run(packId, startNs, oldest, newest, packStreams(group));
+    insert.run(row.pack_id, hour, oldest, newest, packStreams(group));
     group = [];
-  };
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const packId = Number(row.pack_id);
-    group.push({
-      seriesId: Number(row.series_id),
-      timeNs: row.time_ns,
-      count: row.count,
-      sum: row.sum,
-      counts: row.counts === null ? null : float64FromBlob(row.counts),
-    });
-    const next = rows[i + 1];
-    if (next === undefined || Number(next.pack_id) !== packId || next.start_ns !== row.start_ns)
-      flush(packId, row.start_ns);
   }
   db.exec('DROP TABLE cumulative');
 }

@@ -33,14 +33,14 @@ export function prepareStatements(db: Database.Database) {
       'UPDATE series SET noted_bucket_ms = max(coalesce(noted_bucket_ms, ?), ?) WHERE id = ?',
     ),
     streamsOf: p<[number, bigint], { entries: Buffer }>(
-      'SELECT entries FROM stream_packs WHERE pack_id = ? AND start_ns = ?',
+      'SELECT entries FROM stream_packs WHERE pack_id = ? AND start_hour = ?',
     ),
     // A pack holds every entry of its bucket (computed in memory), so it replaces the stored one.
     writePacks: new RowWriter(db, 'INSERT OR REPLACE INTO packs (bucket_ms, pack_id, entries)', 3, ''),
-    // A group holds every stream of its pack and start time (computed in memory): it replaces the stored one.
+    // A group holds every stream of its pack and start hour (computed in memory): it replaces the stored one.
     writeStreams: new RowWriter(
       db,
-      'INSERT OR REPLACE INTO stream_packs (pack_id, start_ns, oldest_ns, newest_ns, entries)',
+      'INSERT OR REPLACE INTO stream_packs (pack_id, start_hour, oldest_ns, newest_ns, entries)',
       5,
       '',
     ),

@@ -70,47 +70,103 @@ export class HistogramStream {
 }
 
 /**
- * The cumulative streams of one pack with one start time, as committed plus what advanced since: a
- * checkpoint writes the group whole (one row), and a process restart starts a new group, so the groups of
- * processes gone are never rewritten.
+ * The cumulative streams of one pack whose start times fall in one hour, as committed plus what advanced
+ * since: a checkpoint writes the group whole (one row). A process's streams start when it first records
+ * each attribute set, mostly within its first minutes; a restarted process starts new ones, so the
+ * groups of processes gone are rarely rewritten.
  */
 export class StreamGroup {
-  readonly histograms = new Map<number, HistogramStream>();
-  readonly counters = new Map<number, CounterState>();
+  readonly #histograms = new Streams<HistogramStream>();
+  readonly #counters = new Streams<CounterState & { seriesId: number }>();
   /** whether it is listed in `Unflushed` (a stream advanced since the last checkpoint) */
   listed = false;
 
   constructor(
     readonly packId: number,
-    readonly startNs: bigint,
+    readonly startHour: bigint,
   ) {}
+
+  histogram(seriesId: number, startNs: bigint): HistogramStream | undefined {
+    return this.#histograms.get(seriesId, startNs);
+  }
+
+  setHistogram(stream: HistogramStream): void {
+    this.#histograms.set(stream);
+  }
+
+  counter(seriesId: number, startNs: bigint): CounterState | undefined {
+    return this.#counters.get(seriesId, startNs);
+  }
+
+  setCounter(seriesId: number, state: CounterState): void {
+    this.#counters.set({ ...state, seriesId });
+  }
 
   /** Loads the committed streams. */
   load(blob: Uint8Array): void {
-    const startNs = this.startNs;
-    forEachStream(blob, (seriesId, timeNs, count, sum, counts) => {
-      if (counts === null) this.counters.set(seriesId, { startNs, timeNs, value: sum });
-      else this.histograms.set(seriesId, new HistogramStream(seriesId, startNs, timeNs, count, sum, counts));
+    forEachStream(blob, ({ seriesId, startNs, timeNs, count, sum, counts }) => {
+      if (counts === null) this.setCounter(seriesId, { startNs, timeNs, value: sum });
+      else this.setHistogram(new HistogramStream(seriesId, startNs, timeNs, count, sum, counts));
     });
+  }
+
+  /** Every stream as stored. */
+  *entries(): IterableIterator<StreamEntry> {
+    yield* this.#histograms.values();
+    for (const c of this.#counters.values())
+      yield {
+        seriesId: c.seriesId,
+        startNs: c.startNs,
+        timeNs: c.timeNs,
+        count: 0,
+        sum: c.value,
+        counts: null,
+      };
   }
 
   /** The streams as the stored BLOB, with the times of the oldest and newest stream. */
   pack(): { blob: Buffer; oldestNs: bigint; newestNs: bigint } {
-    const entries: StreamEntry[] = [];
-    let oldestNs = 0n;
-    let newestNs = 0n;
-    const time = (t: bigint) => {
-      if (entries.length === 0 || t < oldestNs) oldestNs = t;
-      if (entries.length === 0 || t > newestNs) newestNs = t;
-    };
-    for (const s of this.histograms.values()) {
-      time(s.timeNs);
-      entries.push(s);
-    }
-    for (const [seriesId, c] of this.counters) {
-      time(c.timeNs);
-      entries.push({ seriesId, timeNs: c.timeNs, count: 0, sum: c.value, counts: null });
+    const entries = [...this.entries()];
+    let oldestNs = entries[0]?.timeNs ?? 0n;
+    let newestNs = oldestNs;
+    for (const e of entries) {
+      if (e.timeNs < oldestNs) oldestNs = e.timeNs;
+      if (e.timeNs > newestNs) newestNs = e.timeNs;
     }
     return { blob: packStreams(entries), oldestNs, newestNs };
   }
 }
+
+/**
+ * Streams by series and start time: the newest start of each series by its id (what exporters send, a
+ * lookup without building a key), earlier ones (a restart within the hour) by id and start.
+ */
+class Streams<S extends { seriesId: number; startNs: bigint }> {
+  readonly #newest = new Map<number, S>();
+  readonly #earlier = new Map<string, S>();
+
+  get(seriesId: number, startNs: bigint): S | undefined {
+    const newest = this.#newest.get(seriesId);
+    if (newest === undefined || newest.startNs === startNs) return newest;
+    return this.#earlier.size === 0 ? undefined : this.#earlier.get(key(seriesId, startNs));
+  }
+
+  set(stream: S): void {
+    const newest = this.#newest.get(stream.seriesId);
+    if (newest === undefined || newest.startNs === stream.startNs) {
+      this.#newest.set(stream.seriesId, stream);
+    } else if (stream.startNs > newest.startNs) {
+      this.#earlier.set(key(newest.seriesId, newest.startNs), newest);
+      this.#newest.set(stream.seriesId, stream);
+    } else {
+      this.#earlier.set(key(stream.seriesId, stream.startNs), stream);
+    }
+  }
+
+  *values(): IterableIterator<S> {
+    yield* this.#newest.values();
+    yield* this.#earlier.values();
+  }
+}
+
+const key = (seriesId: number, startNs: bigint) => `${seriesId} ${startNs}`;

@@ -66,7 +66,7 @@ export class Unflushed {
     const streams = statements.writeStreams;
     for (const group of this.streams) {
       const { blob, oldestNs, newestNs } = group.pack();
-      streams.add(group.packId, group.startNs, oldestNs, newestNs, blob);
+      streams.add(group.packId, group.startHour, oldestNs, newestNs, blob);
     }
     streams.flush();
     registry.written(packs, this.streams);
