@@ -50,7 +50,7 @@ export interface ExportSource {
  *   (SQLite failed), nothing of it was applied and the caller must not acknowledge the export.
  * - Metric exports given with their body (`ExportSource`) are applied to the state in memory and their
  *   body is appended to the ingest log (ingest-log.ts) before the call returns. A checkpoint writes the
- *   changed rows with the log's next epoch in one transaction, then starts a new log: at least every
+ *   changed state with the log's next epoch in one transaction, then starts a new log: at least every
  *   `checkpointIntervalMs` or `checkpointBytes` of log, before every read and on close. A row that many
  *   exports change between checkpoints is written once. After a crash, opening the file replays the log
  *   of the committed epoch, so an acknowledged export is never lost. Exports given without a body are
@@ -64,7 +64,9 @@ export interface ExportSource {
  *   (temporality.ts): first point in full, resets in full, retries and out-of-order points add nothing.
  *   Delta points are added once per (series, start, time). Deltas land in the time bucket of the point's
  *   time; a request's deltas are summed in memory first, then added to the bucket totals kept in memory
- *   (bucket-row.ts): one row write per (series, bucket), in multi-row statements.
+ *   (bucket-row.ts), and written with the rest of their pack (a model's series of one instrument and kind):
+ *   one row per pack and bucket (pack.ts). The streams' last points are written one row per pack and hour
+ *   of start time (stream.ts).
  * - Invalid points are rejected with a reason (validate.ts), the rest of the request is applied.
  * - Points older than retention are not stored (a cumulative one still advances its stream), so that
  *   a retried delta point whose dedupe key was pruned cannot count twice.
