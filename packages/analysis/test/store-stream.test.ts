@@ -147,8 +147,13 @@ describe('packs', () => {
   });
 
   it('refuse a BLOB cut short instead of reading part of it', () => {
-    const blob = packEntries([{ seriesId: 1, count: 1, sum: 1, counts: [1, 2, 3] }]);
-    expect(() => entriesOf(blob.subarray(0, blob.byteLength - 8))).toThrow(/cut short at byte 24/);
+    const blob = packEntries([
+      { seriesId: 1, count: 1, sum: 1, counts: [1, 2, 3] },
+      { seriesId: 2, count: 0, sum: 4, counts: null },
+    ]);
+    expect(blob.byteLength).toBe(48 + 24);
+    expect(() => entriesOf(blob.subarray(0, blob.byteLength - 8))).toThrow(/cut short at byte 48/);
+    expect(() => entriesOf(blob.subarray(0, 40))).toThrow(/cut short at byte 0/);
     expect(() => entriesOf(blob.subarray(0, 20))).toThrow(/cut short at byte 0/);
   });
 });
