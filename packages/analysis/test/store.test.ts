@@ -13,7 +13,7 @@ import type {
   TracesRequest,
 } from '../src/receive/model.js';
 import { Store, type StoreOptions } from '../src/store/index.js';
-import { forEachEntry, forEachStream } from '../src/store/pack.js';
+import { forEachDelta, forEachEntry, forEachStream } from '../src/store/pack.js';
 import { priority } from '../src/store/reservoir.js';
 
 // ---- helpers: build decoded OTLP requests by hand ---------------------------------------------------
@@ -144,6 +144,18 @@ function downgrade(path: string, version: 1 | 4): number {
         insertStream.run(seriesId, startNs, timeNs, count, sum, blob);
       });
     db.exec(`
+      CREATE TABLE delta_applied (series_id INTEGER NOT NULL, start_ns INTEGER NOT NULL, time_ns INTEGER NOT NULL,
+        PRIMARY KEY (series_id, start_ns, time_ns)) STRICT, WITHOUT ROWID;
+      CREATE INDEX delta_applied_by_time ON delta_applied (time_ns);`);
+    const insertDelta = db.prepare('INSERT INTO delta_applied VALUES (?, ?, ?)');
+    const withDeltas = db.prepare('SELECT deltas FROM packs WHERE deltas IS NOT NULL').all() as {
+      deltas: Buffer;
+    }[];
+    for (const pack of withDeltas)
+      forEachDelta(pack.deltas, (id, pairs) => {
+        for (let i = 0; i < pairs.length; i += 2) insertDelta.run(id, pairs[i], pairs[i + 1]);
+      });
+    db.exec(`
       DROP TABLE stream_packs;
       DROP TABLE packs;
       DROP TABLE pack_keys;
@@ -206,40 +218,51 @@ describe('Store.open', () => {
     store.ingestMetrics(request([histogram([hp(T0, T0 + 10_000, [1, 2, 3])])]), T0);
     store.ingestMetrics(request([histogram([hp(T0, T0 + 5 * MIN, [4, 2, 9])])], RESOURCE_B), T0 + 5 * MIN);
     store.ingestMetrics(request([counter([np(T0, T0 + 5 * MIN, 3)])]), T0 + 5 * MIN);
+    const deltaPoint = request([counter([np(T0 + 5 * MIN, T0 + 6 * MIN, 2)], 'delta')], RESOURCE_B);
+    store.ingestMetrics(deltaPoint, T0 + 6 * MIN);
     const before = store.histograms(scoreQuery);
     const digest = store.stateDigest();
     const noted = seriesNoted(path);
     store.close();
 
     const rows = downgrade(path, version);
-    expect(rows).toBe(3);
+    expect(rows).toBe(4);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const reopened = open({ path });
     // The rewrite can take minutes on a large store: it is announced before it starts.
     expect(warn.mock.calls).toEqual([
       [
-        `modelpulse: upgrading the store at ${path} from schema ${version} to 5: rewriting 3 bucket rows, once (about ${perMillion} s per million rows).`,
+        `modelpulse: upgrading the store at ${path} from schema ${version} to 5: rewriting 4 bucket rows, once (about ${perMillion} s per million rows).`,
       ],
     ]);
     expect(reopened.histograms(scoreQuery)).toEqual(before);
+    expect(reopened.stateDigest()).toBe(digest);
+    // the delta point's identity came along: its retry adds nothing
+    expect(reopened.ingestMetrics(deltaPoint, T0 + 7 * MIN).accepted).toBe(1);
     expect(reopened.stateDigest()).toBe(digest);
     reopened.close();
     const check = new Database(path, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(5);
     const tables = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     expect(tables).not.toContain('buckets');
-    // the two score series (instances a, b) share a pack; the counter has its own
+    // the two score series (instances a, b) share a pack; the counters (a cumulative, b delta) another
     const packs = check
-      .prepare('SELECT bucket_ms, pack_id, entries FROM packs ORDER BY bucket_ms, pack_id')
-      .all() as { bucket_ms: number; pack_id: number; entries: Buffer }[];
-    expect(packs.map((p) => [p.bucket_ms - T0, entryCount(p.entries)])).toEqual([
-      [0, 1],
-      [5 * MIN, 1],
-      [5 * MIN, 1],
+      .prepare('SELECT bucket_ms, pack_id, entries, deltas FROM packs ORDER BY bucket_ms, pack_id')
+      .all() as { bucket_ms: number; pack_id: number; entries: Buffer; deltas: Buffer | null }[];
+    expect(packs.map((p) => [p.bucket_ms - T0, entryCount(p.entries), p.deltas !== null])).toEqual([
+      [0, 1, false],
+      [5 * MIN, 1, false],
+      [5 * MIN, 1, false],
+      [6 * MIN, 1, true],
     ]);
     // each series noted at the newest time of its data: a bucket, or its stream's last point (a: T0 + 10 s)
     expect(Object.keys(seriesNoted(path)).sort()).toEqual(Object.keys(noted).sort());
-    expect(Object.values(seriesNoted(path)).sort()).toEqual([T0 + 10_000, T0 + 5 * MIN, T0 + 5 * MIN]);
+    expect(Object.values(seriesNoted(path)).sort()).toEqual([
+      T0 + 10_000,
+      T0 + 5 * MIN,
+      T0 + 5 * MIN,
+      T0 + 6 * MIN,
+    ]);
     const outcomeIndexes = check.pragma("index_list('outcomes')") as { name: string }[];
     expect(outcomeIndexes.map((i) => i.name)).toContain('outcomes_unlabelled');
     const exemplarIndexes = check.pragma("index_list('exemplars')") as { name: string }[];
@@ -433,10 +456,10 @@ describe('cumulative histograms', () => {
     const probe = new Database(':memory:').prepare('SELECT 1');
     const run = vi.spyOn(Object.getPrototypeOf(probe), 'run');
     batched.ingestMetrics(request([histogram(points)]), T0 + 80_000);
-    // pack rows written, however many multi-row statements carry them (3 values a row)
+    // pack rows written, however many multi-row statements carry them (4 values a row)
     const packRows = run.mock.calls
       .filter((_, i) => (run.mock.contexts[i] as { source: string }).source.includes('INTO packs'))
-      .reduce((rows, args) => rows + args.flat().length / 3, 0);
+      .reduce((rows, args) => rows + args.flat().length / 4, 0);
     expect(packRows).toBe(2); // 3 points in bucket T0, 2 in T0+1m
     run.mockRestore();
     const single = open();

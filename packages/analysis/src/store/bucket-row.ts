@@ -1,4 +1,4 @@
-import { forEachEntry, packEntries } from './pack.js';
+import { forEachDelta, forEachEntry, packDeltas, packEntries } from './pack.js';
 
 /** `values`, or a copy zero-padded to `width` when shorter. */
 export function widened(values: Float64Array, width: number): Float64Array {
@@ -95,10 +95,12 @@ export class BucketRow {
 
 /**
  * One pack's time bucket as committed (see pack.ts): the row of every series of the pack with data in it,
- * since a checkpoint writes the pack whole.
+ * and the identities of the delta points applied to it, since a checkpoint writes the pack whole.
  */
 export class PackBucket {
   readonly rows = new Map<number, BucketRow>();
+  /** applied delta points by series: start and time, in pairs (a few per series: one per export) */
+  readonly #deltas = new Map<number, bigint[]>();
   /** whether it is in the checkpoint being written (listed once) */
   listed = false;
 
@@ -117,11 +119,31 @@ export class PackBucket {
     return row;
   }
 
-  /** Loads the committed entries. */
-  load(blob: Uint8Array): void {
-    forEachEntry(blob, (seriesId, count, sum, counts, width) => {
+  /**
+   * Records a delta point of the series (start, time); false when it was applied before (a retried
+   * export), which must then add nothing.
+   */
+  firstDelta(seriesId: number, startNs: bigint, timeNs: bigint): boolean {
+    let applied = this.#deltas.get(seriesId);
+    if (applied === undefined) {
+      applied = [];
+      this.#deltas.set(seriesId, applied);
+    }
+    for (let i = 0; i < applied.length; i += 2)
+      if (applied[i] === startNs && applied[i + 1] === timeNs) return false;
+    applied.push(startNs, timeNs);
+    return true;
+  }
+
+  /** Loads the committed entries and delta identities. */
+  load(entries: Uint8Array, deltas: Uint8Array | null): void {
+    forEachEntry(entries, (seriesId, count, sum, counts, width) => {
       this.row(seriesId).load(count, sum, width < 0 ? null : counts.slice(0, width));
     });
+    if (deltas !== null)
+      forEachDelta(deltas, (seriesId, pairs) => {
+        this.#deltas.set(seriesId, pairs);
+      });
   }
 
   /** The entries as the stored BLOB. */
@@ -129,5 +151,15 @@ export class PackBucket {
     const entries: BucketRow[] = [];
     for (const row of this.rows.values()) if (row.stored) entries.push(row);
     return packEntries(entries);
+  }
+
+  /** The delta identities as the stored BLOB, or null when there are none. */
+  deltasBlob(): Buffer | null {
+    return this.#deltas.size === 0 ? null : packDeltas(this.#deltas);
+  }
+
+  /** Series with a delta point applied here. */
+  deltaSeries(): IterableIterator<number> {
+    return this.#deltas.keys();
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { packFloat64 } from './blob.js';
-import { forEachEntry, forEachStream } from './pack.js';
+import { forEachDelta, forEachEntry, forEachStream } from './pack.js';
 
 /**
  * Everything stored, in a fixed order, by natural keys (never by row ids, which depend on insertion
@@ -12,8 +12,6 @@ import { forEachEntry, forEachStream } from './pack.js';
 const DUMPS: readonly string[] = [
   "SELECT key, value FROM meta WHERE key <> 'log_epoch' ORDER BY key", // the epoch counts checkpoints, not data
   'SELECT key, kind, instrument, model, version, scope, resource, instance, attributes, hex(bounds) FROM series ORDER BY key',
-  `SELECT s.key, CAST(d.start_ns AS TEXT), CAST(d.time_ns AS TEXT)
-   FROM delta_applied d JOIN series s ON s.id = d.series_id ORDER BY s.key, d.start_ns, d.time_ns`,
   'SELECT * FROM predictions ORDER BY model, prediction_id',
   'SELECT * FROM outcomes ORDER BY model, prediction_id',
   `SELECT model, version, time_bucket_ms, score_bucket, trace_id, span_id, priority, time_ms FROM exemplars
@@ -29,6 +27,8 @@ export function stateDigest(db: Database.Database): string {
   const keys = seriesKeys(db);
   hash.update('\n#buckets\n');
   for (const entry of bucketEntries(db, keys)) hash.update(`${JSON.stringify(entry)}\n`);
+  hash.update('\n#deltas\n');
+  for (const entry of deltaEntries(db, keys)) hash.update(`${JSON.stringify(entry)}\n`);
   hash.update('\n#streams\n');
   for (const entry of streamEntries(db, keys)) hash.update(`${JSON.stringify(entry)}\n`);
   return hash.digest('hex');
@@ -86,4 +86,19 @@ function streamEntries(db: Database.Database, keys: Map<number, string>): Stream
   }
   out.sort(([a, as], [b, bs]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : as < bs ? -1 : as > bs ? 1 : 0));
   return out.map(([stream]) => stream);
+}
+
+/** Every applied delta point's identity as [series key, start, time], in that order. */
+function deltaEntries(db: Database.Database, keys: Map<number, string>): [string, string, string][] {
+  const out: [string, bigint, bigint][] = [];
+  const packs = db.prepare<[], { deltas: Buffer }>('SELECT deltas FROM packs WHERE deltas IS NOT NULL');
+  for (const { deltas } of packs.iterate()) {
+    forEachDelta(deltas, (id, pairs) => {
+      const key = keys.get(id) ?? `#${id}`;
+      for (let i = 0; i < pairs.length; i += 2) out.push([key, pairs[i] as bigint, pairs[i + 1] as bigint]);
+    });
+  }
+  const order = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : order(a[1], b[1]) || order(a[2], b[2])));
+  return out.map(([key, start, time]) => [key, String(start), String(time)]);
 }

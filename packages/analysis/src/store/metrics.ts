@@ -241,7 +241,7 @@ class MetricsRun {
       if (bucketMs < this.#oldestBucketMs) return; // older than retention: state only
       this.#addToBucket(seriesId, bucketMs, delta.count, delta.sum, delta.counts);
     } else {
-      if (!this.#firstDelta(seriesId, point)) return;
+      if (!this.#firstDelta(seriesId, bucketMs, point)) return;
       this.#addToBucket(seriesId, bucketMs, point.count, sum, point.counts);
     }
   }
@@ -265,7 +265,7 @@ class MetricsRun {
       if (bucketMs < this.#oldestBucketMs) return;
       this.#addToBucket(seriesId, bucketMs, 0, step.delta, null);
     } else {
-      if (!this.#firstDelta(seriesId, point)) return;
+      if (!this.#firstDelta(seriesId, bucketMs, point)) return;
       this.#addToBucket(seriesId, bucketMs, 0, point.value, null);
     }
   }
@@ -283,19 +283,14 @@ class MetricsRun {
     if (row.add(count, sum, counts)) this.#rows.push(row);
   }
 
-  /** Records a delta point's identity; false when it was applied before (a retried delta export). */
-  #firstDelta(seriesId: number, point: HistogramPoint | NumberPoint): boolean {
-    const start = point.startTimeUnixNano;
-    const time = point.timeUnixNano;
-    const { registry } = this.ctx;
-    if (
-      !registry.deltaIsNewer(seriesId, time) &&
-      this.ctx.statements.deltaApplied.get(seriesId, start, time) !== undefined
-    ) {
-      return false;
-    }
-    if (this.ctx.unflushed.deltaSeen(seriesId, start, time)) return false;
-    registry.deltaApplied(seriesId, time);
+  /**
+   * Records a delta point's identity with its time bucket (stored with the bucket's pack); false when it
+   * was applied before (a retried delta export).
+   */
+  #firstDelta(seriesId: number, bucketMs: number, point: HistogramPoint | NumberPoint): boolean {
+    const pack = this.ctx.registry.packBucket(seriesId, bucketMs);
+    if (!pack.firstDelta(seriesId, point.startTimeUnixNano, point.timeUnixNano)) return false;
+    this.ctx.unflushed.packChanged(pack);
     return true;
   }
 

@@ -25,6 +25,45 @@ export interface StreamEntry extends PackEntry {
   readonly timeNs: bigint;
 }
 
+/**
+ * The `deltas` BLOB of a pack: the delta points applied in its time bucket, to drop retried exports. Per
+ * series: its id (uint32), the number of points (uint32), then each point's start and time (int64
+ * nanoseconds), little-endian.
+ */
+export function packDeltas(deltas: ReadonlyMap<number, readonly bigint[]>): Buffer {
+  let bytes = 0;
+  for (const pairs of deltas.values()) bytes += 8 + 8 * pairs.length;
+  const buffer = Buffer.allocUnsafe(bytes);
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  let at = 0;
+  for (const [seriesId, pairs] of deltas) {
+    view.setUint32(at, seriesId, true);
+    view.setUint32(at + 4, pairs.length / 2, true);
+    at += 8;
+    for (const ns of pairs) {
+      view.setBigInt64(at, ns, true);
+      at += 8;
+    }
+  }
+  return buffer;
+}
+
+/** Calls `each` with every series of a `deltas` BLOB and its points' start and time, in pairs. */
+export function forEachDelta(blob: Uint8Array, each: (seriesId: number, pairs: bigint[]) => void): void {
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  let at = 0;
+  while (at < blob.byteLength) {
+    const n = at + 8 <= blob.byteLength ? view.getUint32(at + 4, true) : 0;
+    if (at + 8 + 16 * n > blob.byteLength)
+      throw new Error(`A stored pack's deltas are cut short at byte ${at}.`);
+    const seriesId = view.getUint32(at, true);
+    const pairs: bigint[] = [];
+    for (let i = 0; i < 2 * n; i++) pairs.push(view.getBigInt64(at + 8 + 8 * i, true));
+    each(seriesId, pairs);
+    at += 8 + 16 * n;
+  }
+}
+
 /** Stream start times are grouped by the hour: `start_hour` of `stream_packs`. */
 export const START_HOUR_NS = 3_600_000_000_000n;
 

@@ -9,10 +9,11 @@ export interface PruneLimits {
 }
 
 /**
- * Drops what is older than retention (metric buckets, cumulative streams, delta dedupe keys, exemplars,
- * liveness) or than the span TTL (prediction and outcome spans), then series left without data: their
- * newest bucket is noted at most NOTE_MS behind (registry.ts), so a noted one NOTE_MS before the cut-off
- * means every bucket of the series is gone. Ingest applies the same cut-offs to incoming points, so a pruned delta key can never let its point count twice.
+ * Drops what is older than retention (metric buckets with their delta dedupe keys, cumulative streams,
+ * exemplars, liveness) or than the span TTL (prediction and outcome spans), then series left without data:
+ * their newest data is noted at most NOTE_MS behind (registry.ts), so a series noted NOTE_MS before the
+ * cut-off has nothing left. Ingest applies the same cut-off to incoming delta points (by time bucket), so
+ * a pruned dedupe key can never let its point count twice.
  */
 export function prune(db: Database.Database, nowMs: number, limits: PruneLimits): void {
   const metricCutoff = nowMs - limits.retentionMs;
@@ -21,15 +22,13 @@ export function prune(db: Database.Database, nowMs: number, limits: PruneLimits)
   db.transaction(() => {
     db.prepare('DELETE FROM packs WHERE bucket_ms < ?').run(metricCutoff);
     pruneStreams(db, cutoffNs);
-    db.prepare('DELETE FROM delta_applied WHERE time_ns < ?').run(cutoffNs);
     db.prepare('DELETE FROM exemplars WHERE time_bucket_ms < ?').run(metricCutoff);
     db.prepare('DELETE FROM instances WHERE last_seen_ms < ?').run(metricCutoff);
     db.prepare('DELETE FROM predictions WHERE time_ms < ?').run(spanCutoff);
     db.prepare('DELETE FROM outcomes WHERE time_ms < ?').run(spanCutoff);
     db.prepare(
       `DELETE FROM series WHERE
-         (noted_bucket_ms IS NULL OR noted_bucket_ms + ${NOTE_MS} <= ?) AND
-         NOT EXISTS (SELECT 1 FROM delta_applied WHERE series_id = series.id)`,
+         noted_bucket_ms IS NULL OR noted_bucket_ms + ${NOTE_MS} <= ?`,
     ).run(metricCutoff);
   }).immediate();
 }

@@ -95,10 +95,6 @@ export class Registry {
   readonly #packs = new Map<number, PackState>();
   /** series id → the bucket last noted in `series` by this process */
   readonly #noted = new Map<number, number>();
-  /** the newest delta point time this process applied, per series */
-  readonly #newestDelta = new Map<number, bigint>();
-  /** the newest delta point time in the file, read when first needed */
-  #newestStoredDelta: bigint | undefined;
   readonly #statements: Statements;
 
   constructor(statements: Statements) {
@@ -111,23 +107,6 @@ export class Registry {
     this.#packIds.clear();
     this.#packs.clear();
     this.#noted.clear();
-    this.#newestDelta.clear();
-    this.#newestStoredDelta = undefined;
-  }
-
-  /**
-   * Whether a delta point of the series at `timeNs` is newer than every delta point applied to it, stored
-   * or not: then it cannot be a retry, and needs no lookup. Exporters send delta points in time order, so
-   * this holds for nearly all of them; a retried export of points already applied fails it and is looked up.
-   */
-  deltaIsNewer(seriesId: number, timeNs: bigint): boolean {
-    this.#newestStoredDelta ??= this.#statements.newestDelta.get()?.max ?? -1n;
-    return timeNs > this.#newestStoredDelta && timeNs > (this.#newestDelta.get(seriesId) ?? -1n);
-  }
-
-  /** Notes a delta point applied to the series (kept until the next `clear`). */
-  deltaApplied(seriesId: number, timeNs: bigint): void {
-    if (timeNs > (this.#newestDelta.get(seriesId) ?? -1n)) this.#newestDelta.set(seriesId, timeNs);
   }
 
   group(
@@ -263,8 +242,13 @@ export class Registry {
     return group;
   }
 
-  /** The row of (series, bucket) as committed (not `stored` when its pack has none), its pack read once. */
+  /** The row of (series, bucket) as committed (not `stored` when its pack has none). */
   bucketRow(seriesId: number, bucketMs: number): BucketRow {
+    return this.packBucket(seriesId, bucketMs).row(seriesId);
+  }
+
+  /** The time bucket of a series' pack as committed, read once. */
+  packBucket(seriesId: number, bucketMs: number): PackBucket {
     const state = this.#packState(seriesId);
     let bucket = state.buckets.get(bucketMs);
     if (!bucket) {
@@ -273,11 +257,11 @@ export class Registry {
       state.newestStored ??= this.#statements.newestOfPack.get(packId)?.max ?? Number.NEGATIVE_INFINITY;
       if (bucketMs <= state.newestStored) {
         const stored = this.#statements.packOf.get(bucketMs, packId);
-        if (stored) bucket.load(stored.entries);
+        if (stored) bucket.load(stored.entries, stored.deltas);
       }
       state.buckets.set(bucketMs, bucket);
     }
-    return bucket.row(seriesId);
+    return bucket;
   }
 
   /**
@@ -291,6 +275,7 @@ export class Registry {
       if (state && bucket.bucketMs > (state.newestStored ?? Number.NEGATIVE_INFINITY))
         state.newestStored = bucket.bucketMs;
       for (const row of bucket.rows.values()) if (row.stored) this.#note(row.seriesId, row.bucketMs);
+      for (const seriesId of bucket.deltaSeries()) this.#note(seriesId, bucket.bucketMs);
     }
     for (const group of groups) for (const s of group.entries()) this.#note(s.seriesId, nsToMs(s.timeNs));
   }

@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3';
+import { bucketStart } from './aggregate.js';
 import { float64FromBlob } from './blob.js';
-import { type PackEntry, packEntries, packStreams, START_HOUR_NS, type StreamEntry } from './pack.js';
+import {
+  type PackEntry,
+  packDeltas,
+  packEntries,
+  packStreams,
+  START_HOUR_NS,
+  type StreamEntry,
+} from './pack.js';
 
 /**
  * The schema, versioned by `PRAGMA user_version`: migration i takes a database from version i to i + 1.
@@ -10,10 +18,10 @@ import { type PackEntry, packEntries, packStreams, START_HOUR_NS, type StreamEnt
  * - `series`: one row per series key (see series-key.ts) with its parts, for queries; its pack, and a
  *   bucket it has data in, noted at most an hour apart (for pruning series without data).
  * - `packs`: the summed deltas per (time bucket, pack), in time order; a pack is one model's series of
- *   one instrument and kind (`pack_keys`), its BLOB one entry per series (pack.ts).
+ *   one instrument and kind (`pack_keys`), its BLOB one entry per series (pack.ts), with the (series,
+ *   start, time) of the delta points applied in the bucket, to drop retried exports.
  * - `stream_packs`: the last applied point of every cumulative stream, one row per pack and hour of start
  *   time (pack.ts), with the times of its oldest and newest stream for pruning.
- * - `delta_applied`: (series, start, time) of every applied delta point, to drop retried exports.
  * - `instances`: liveness per model / version / instance, for `models()`.
  * - `predictions`, `outcomes`: holdout prediction spans and outcome spans, by (model, prediction id).
  * - `exemplars`: the bounded trace-id reservoirs.
@@ -163,6 +171,7 @@ function packBuckets(db: Database.Database): void {
       bucket_ms INTEGER NOT NULL,
       pack_id INTEGER NOT NULL,
       entries BLOB NOT NULL,
+      deltas BLOB,
       PRIMARY KEY (bucket_ms, pack_id)
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX packs_by_pack ON packs (pack_id, bucket_ms);
@@ -179,6 +188,7 @@ function packBuckets(db: Database.Database): void {
     WHERE id IN (SELECT series_id FROM cumulative);
   `);
   packStreamsOf(db);
+  packDeltasOf(db);
   // A bucket at a time: one connection cannot write while it steps through a read.
   const buckets = db
     .prepare('SELECT DISTINCT bucket_ms FROM buckets ORDER BY bucket_ms')
@@ -191,8 +201,10 @@ function packBuckets(db: Database.Database): void {
     `SELECT s.pack_id, b.series_id, b.count, b.sum, b.counts
      FROM buckets b JOIN series s ON s.id = b.series_id WHERE b.bucket_ms = ? ORDER BY s.pack_id, b.series_id`,
   );
+  // The packs of delta identities are there already.
   const insert = db.prepare<[number, number, Buffer]>(
-    'INSERT INTO packs (bucket_ms, pack_id, entries) VALUES (?, ?, ?)',
+    `INSERT INTO packs (bucket_ms, pack_id, entries) VALUES (?, ?, ?)
+     ON CONFLICT (bucket_ms, pack_id) DO UPDATE SET entries = excluded.entries`,
   );
   for (const bucketMs of buckets) {
     let entries: PackEntry[] = [];
@@ -213,6 +225,43 @@ function packBuckets(db: Database.Database): void {
     if (entries.length > 0) insert.run(bucketMs, packId, packEntries(entries));
   }
   db.exec('DROP TABLE buckets');
+}
+
+/**
+ * The identities of applied delta points, one row per point, into the packs of their time buckets (rows
+ * with no entries where the points added nothing), before the buckets are packed.
+ */
+function packDeltasOf(db: Database.Database): void {
+  const width = db.prepare("SELECT value FROM meta WHERE key = 'bucket_ms'").pluck().get() as
+    | string
+    | undefined;
+  const rows = db
+    .prepare<[], { pack_id: bigint; series_id: bigint; start_ns: bigint; time_ns: bigint }>(
+      `SELECT s.pack_id, d.series_id, d.start_ns, d.time_ns
+       FROM delta_applied d JOIN series s ON s.id = d.series_id`,
+    )
+    .safeIntegers(true)
+    .all();
+  const groups = new Map<string, { bucketMs: number; packId: number; deltas: Map<number, bigint[]> }>();
+  for (const row of rows) {
+    const bucketMs = bucketStart(row.time_ns, Number(width));
+    const packId = Number(row.pack_id);
+    const key = `${bucketMs} ${packId}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { bucketMs, packId, deltas: new Map() };
+      groups.set(key, group);
+    }
+    const seriesId = Number(row.series_id);
+    const pairs = group.deltas.get(seriesId) ?? [];
+    pairs.push(row.start_ns, row.time_ns);
+    group.deltas.set(seriesId, pairs);
+  }
+  const insert = db.prepare<[number, number, Buffer, Buffer]>(
+    'INSERT INTO packs (bucket_ms, pack_id, entries, deltas) VALUES (?, ?, ?, ?)',
+  );
+  for (const g of groups.values()) insert.run(g.bucketMs, g.packId, Buffer.alloc(0), packDeltas(g.deltas));
+  db.exec('DROP TABLE delta_applied');
 }
 
 /** The cumulative state, one row per stream, into one row per pack and hour of start time. */

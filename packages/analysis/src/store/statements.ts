@@ -23,8 +23,8 @@ export function prepareStatements(db: Database.Database) {
     insertPackKey: p<[string, string, string], { id: number }>(
       'INSERT INTO pack_keys (kind, model, instrument) VALUES (?, ?, ?) RETURNING id',
     ),
-    packOf: p<[number, number], { entries: Buffer }>(
-      'SELECT entries FROM packs WHERE bucket_ms = ? AND pack_id = ?',
+    packOf: p<[number, number], { entries: Buffer; deltas: Buffer | null }>(
+      'SELECT entries, deltas FROM packs WHERE bucket_ms = ? AND pack_id = ?',
     ),
     newestOfPack: p<[number], { max: number | null }>(
       'SELECT max(bucket_ms) AS max FROM packs WHERE pack_id = ?',
@@ -36,22 +36,18 @@ export function prepareStatements(db: Database.Database) {
       'SELECT entries FROM stream_packs WHERE pack_id = ? AND start_hour = ?',
     ),
     // A pack holds every entry of its bucket (computed in memory), so it replaces the stored one.
-    writePacks: new RowWriter(db, 'INSERT OR REPLACE INTO packs (bucket_ms, pack_id, entries)', 3, ''),
+    writePacks: new RowWriter(
+      db,
+      'INSERT OR REPLACE INTO packs (bucket_ms, pack_id, entries, deltas)',
+      4,
+      '',
+    ),
     // A group holds every stream of its pack and start hour (computed in memory): it replaces the stored one.
     writeStreams: new RowWriter(
       db,
       'INSERT OR REPLACE INTO stream_packs (pack_id, start_hour, oldest_ns, newest_ns, entries)',
       5,
       '',
-    ),
-    deltaApplied: p<[number, bigint, bigint], { 1: 1 }>(
-      'SELECT 1 FROM delta_applied WHERE series_id = ? AND start_ns = ? AND time_ns = ?',
-    ),
-    newestDelta: p<[], { max: bigint | null }>('SELECT max(time_ns) AS max FROM delta_applied').safeIntegers(
-      true,
-    ),
-    markDelta: p<[number, bigint, bigint]>(
-      'INSERT OR IGNORE INTO delta_applied (series_id, start_ns, time_ns) VALUES (?, ?, ?)',
     ),
     touchInstance: p<[string, string, string, number]>(
       `INSERT INTO instances (model, version, instance, last_seen_ms) VALUES (?, ?, ?, ?)

@@ -16,16 +16,14 @@ export class Unflushed {
   readonly #packs: PackBucket[] = [];
   /** groups of cumulative streams of which one advanced (each listed once: `StreamGroup.listed`) */
   readonly streams: StreamGroup[] = [];
-  /** identities of applied delta points, for the dedupe table */
-  readonly deltas = new Map<string, [number, bigint, bigint]>();
   /** liveness: newest receive time per model / version / instance */
   readonly instances = new Map<string, { model: string; version: string; instance: string; atMs: number }>();
 
   get empty(): boolean {
     return (
       this.rows.length === 0 &&
+      this.#packs.length === 0 &&
       this.streams.length === 0 &&
-      this.deltas.size === 0 &&
       this.instances.size === 0
     );
   }
@@ -37,12 +35,11 @@ export class Unflushed {
     this.streams.push(group);
   }
 
-  /** Whether a delta point was applied since the last checkpoint; else records it and answers false. */
-  deltaSeen(seriesId: number, start: bigint, time: bigint): boolean {
-    const key = `${seriesId} ${start} ${time}`;
-    if (this.deltas.has(key)) return true;
-    this.deltas.set(key, [seriesId, start, time]);
-    return false;
+  /** Notes a pack bucket that changed without a row changing (a delta point that adds nothing). */
+  packChanged(pack: PackBucket): void {
+    if (pack.listed) return;
+    pack.listed = true;
+    this.#packs.push(pack);
   }
 
   seen(model: string, version: string, instance: string, atMs: number): void {
@@ -61,7 +58,7 @@ export class Unflushed {
       packs.push(row.pack);
     }
     const writer = statements.writePacks;
-    for (const pack of packs) writer.add(pack.bucketMs, pack.packId, pack.blob());
+    for (const pack of packs) writer.add(pack.bucketMs, pack.packId, pack.blob(), pack.deltasBlob());
     writer.flush();
     const streams = statements.writeStreams;
     for (const group of this.streams) {
@@ -70,8 +67,6 @@ export class Unflushed {
     }
     streams.flush();
     registry.written(packs, this.streams);
-    for (const [seriesId, start, time] of this.deltas.values())
-      statements.markDelta.run(seriesId, start, time);
     for (const i of this.instances.values())
       statements.touchInstance.run(i.model, i.version, i.instance, i.atMs);
   }
@@ -90,7 +85,6 @@ export class Unflushed {
     this.rows.length = 0;
     for (const group of this.streams) group.listed = false;
     this.streams.length = 0;
-    this.deltas.clear();
     this.instances.clear();
   }
 }
