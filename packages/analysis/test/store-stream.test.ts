@@ -146,14 +146,29 @@ describe('packs', () => {
     expect(Object.is(back[0]?.[3]?.[2], -0)).toBe(true);
   });
 
+  it('write whole counts as varints, a byte below 128, and any other counts as doubles', () => {
+    const whole = [0, 1, 127, 128, 16_383, 16_384, 2 ** 31, 2 ** 53 - 1];
+    const blob = packEntries([
+      { seriesId: 1, count: 5, sum: 2.5, counts: whole },
+      { seriesId: 2, count: 1, sum: 1, counts: [1, 0.5] },
+      { seriesId: 3, count: 1, sum: 1, counts: [1, -1] },
+      { seriesId: 4, count: 0, sum: 0, counts: [-0] },
+    ]);
+    // varints: 1 + 1 + 1 + 2 + 2 + 3 + 5 + 8 bytes; the other three entries as doubles
+    expect(blob.byteLength).toBe(24 + 23 + (24 + 16) + (24 + 16) + (24 + 8));
+    const back = entriesOf(blob);
+    expect(back.map((e) => e[3])).toEqual([whole, [1, 0.5], [1, -1], [-0]]);
+    expect(Object.is(back[3]?.[3]?.[0], -0)).toBe(true);
+  });
+
   it('refuse a BLOB cut short instead of reading part of it', () => {
     const blob = packEntries([
       { seriesId: 1, count: 1, sum: 1, counts: [1, 2, 3] },
       { seriesId: 2, count: 0, sum: 4, counts: null },
     ]);
-    expect(blob.byteLength).toBe(48 + 24);
-    expect(() => entriesOf(blob.subarray(0, blob.byteLength - 8))).toThrow(/cut short at byte 48/);
-    expect(() => entriesOf(blob.subarray(0, 40))).toThrow(/cut short at byte 0/);
+    expect(blob.byteLength).toBe(24 + 3 + 24); // three small whole counts: a byte each
+    expect(() => entriesOf(blob.subarray(0, blob.byteLength - 8))).toThrow(/cut short at byte 27/);
+    expect(() => entriesOf(blob.subarray(0, 26))).toThrow(/cut short at byte 0/);
     expect(() => entriesOf(blob.subarray(0, 20))).toThrow(/cut short at byte 0/);
   });
 });

@@ -1,4 +1,4 @@
-/** Bucket counts and bounds are stored as packed little-endian float64 BLOBs (8 bytes a value, exact to 2^53). */
+/** Bounds (and, in files before schema 5, bucket counts) are stored as packed little-endian float64 BLOBs. */
 
 export function packFloat64(values: ArrayLike<number>): Buffer {
   const n = values.length;
@@ -16,16 +16,6 @@ export function unpackFloat64(blob: Uint8Array | null | undefined): number[] {
   return out;
 }
 
-/** Float64Array bytes are the BLOB layout as they are on little-endian hosts (nearly all): no copy needed. */
-const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
-
-/** The packed BLOB of `values`; on little-endian hosts a view of their memory, bound (copied) by SQLite. */
-export function float64Blob(values: Float64Array): Buffer {
-  return LITTLE_ENDIAN
-    ? Buffer.from(values.buffer, values.byteOffset, values.byteLength)
-    : packFloat64(values);
-}
-
 /** A packed BLOB back to doubles, as a typed array (empty for null). */
 export function float64FromBlob(blob: Uint8Array | null | undefined): Float64Array {
   const n = blob ? blob.length >>> 3 : 0;
@@ -35,15 +25,4 @@ export function float64FromBlob(blob: Uint8Array | null | undefined): Float64Arr
     for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
   }
   return out;
-}
-
-/**
- * The doubles of a packed BLOB without copying them where its memory allows (little-endian host, 8-byte
- * aligned): valid only as long as the blob is. Windows read thousands of rows a minute to add or remove.
- */
-export function float64Doubles(blob: Uint8Array): Float64Array {
-  if (LITTLE_ENDIAN && blob.byteOffset % 8 === 0) {
-    return new Float64Array(blob.buffer, blob.byteOffset, blob.length >>> 3);
-  }
-  return float64FromBlob(blob);
 }

@@ -89,11 +89,15 @@ export function forEachEntry(
   each: (seriesId: number, count: number, sum: number, counts: Float64Array, width: number) => void,
 ): void {
   let scratch = new Float64Array(32);
-  readWith(blob, 0, (view, _, seriesId, width, count, sum, countsAt) => {
-    if (scratch.length < width) scratch = new Float64Array(width);
-    for (let i = 0; i < width; i++) scratch[i] = view.getFloat64(countsAt + 8 * i, true);
-    each(seriesId, count, sum, scratch, width);
-  });
+  readWith(
+    blob,
+    0,
+    (width) => {
+      if (scratch.length < width) scratch = new Float64Array(width);
+      return scratch;
+    },
+    (_, __, seriesId, width, count, sum, counts) => each(seriesId, count, sum, counts, width),
+  );
 }
 
 /** Calls `each` for every stream entry, in order; `counts` is the entry's own copy (null for a counter). */
@@ -101,22 +105,36 @@ export function forEachStream(
   blob: Uint8Array,
   each: (entry: StreamEntry & { counts: Float64Array | null }) => void,
 ): void {
-  readWith(blob, 2, (view, extraAt, seriesId, width, count, sum, countsAt) => {
-    let counts: Float64Array | null = null;
-    if (width >= 0) {
-      counts = new Float64Array(width);
-      for (let i = 0; i < width; i++) counts[i] = view.getFloat64(countsAt + 8 * i, true);
-    }
-    const startNs = view.getBigInt64(extraAt, true);
-    const timeNs = view.getBigInt64(extraAt + 8, true);
-    each({ seriesId, startNs, timeNs, count, sum, counts });
-  });
+  readWith(
+    blob,
+    2,
+    (width) => new Float64Array(width),
+    (view, extraAt, seriesId, width, count, sum, counts) => {
+      const startNs = view.getBigInt64(extraAt, true);
+      const timeNs = view.getBigInt64(extraAt + 8, true);
+      each({ seriesId, startNs, timeNs, count, sum, counts: width < 0 ? null : counts });
+    },
+  );
 }
 
 /**
- * Entries of a series id (uint32), the number of bucket counts (int32, −1 for a counter), `extra` 8-byte
- * fields, then count, sum and the bucket counts as float64, all little-endian: every 8-byte value starts
- * at a multiple of 8 bytes from the entry's start.
+ * Bucket counts are whole numbers, nearly always small: written as LEB128 varints (1–2 bytes where a double
+ * takes 8) when every count of the entry is a safe non-negative integer, else as float64. The entry's
+ * count code says which: −1 a counter (no counts), w ≥ 0 w doubles, −2 − w w varints.
+ */
+const NO_COUNTS = -1;
+
+function varintCounts(counts: ArrayLike<number>): boolean {
+  for (let i = 0; i < counts.length; i++) {
+    const v = counts[i] as number;
+    if (!(v >= 0 && Number.isSafeInteger(v)) || (v === 0 && Object.is(v, -0))) return false;
+  }
+  return true;
+}
+
+/**
+ * Entries of a series id (uint32), the count code (int32, above), `extra` 8-byte fields, count and sum
+ * (float64), then the bucket counts; all little-endian.
  */
 function packWith<E extends PackEntry>(
   entries: readonly E[],
@@ -124,29 +142,42 @@ function packWith<E extends PackEntry>(
   writeExtra: (view: DataView, at: number, entry: E) => void,
 ): Buffer {
   const header = 24 + 8 * extra;
-  let bytes = 0;
-  for (const e of entries) bytes += header + 8 * (e.counts === null ? 0 : e.counts.length);
-  const buffer = Buffer.allocUnsafe(bytes);
+  let most = 0; // a varint of a safe integer takes at most 8 bytes, as a double does
+  for (const e of entries) most += header + 8 * (e.counts === null ? 0 : e.counts.length);
+  const buffer = Buffer.allocUnsafe(most);
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   let at = 0;
   for (const e of entries) {
     const counts = e.counts;
-    const width = counts === null ? -1 : counts.length;
+    const width = counts === null ? 0 : counts.length;
+    const varint = counts !== null && varintCounts(counts);
     view.setUint32(at, e.seriesId, true);
-    view.setInt32(at + 4, width, true);
+    view.setInt32(at + 4, counts === null ? NO_COUNTS : varint ? -2 - width : width, true);
     writeExtra(view, at + 8, e);
     view.setFloat64(at + header - 16, e.count, true);
     view.setFloat64(at + header - 8, e.sum, true);
     at += header;
-    for (let i = 0; i < width; i++, at += 8) view.setFloat64(at, counts![i] as number, true);
+    if (varint) {
+      for (let i = 0; i < width; i++) {
+        let v = counts[i] as number;
+        while (v >= 0x80) {
+          buffer[at++] = (v % 0x80) | 0x80;
+          v = Math.floor(v / 0x80);
+        }
+        buffer[at++] = v;
+      }
+    } else {
+      for (let i = 0; i < width; i++, at += 8) view.setFloat64(at, counts![i] as number, true);
+    }
   }
-  return buffer;
+  return buffer.subarray(0, at);
 }
 
 /** Steps through entries written by `packWith`, refusing a BLOB cut short. */
 function readWith(
   blob: Uint8Array,
   extra: number,
+  target: (width: number) => Float64Array,
   each: (
     view: DataView,
     extraAt: number,
@@ -154,19 +185,41 @@ function readWith(
     width: number,
     count: number,
     sum: number,
-    countsAt: number,
+    counts: Float64Array,
   ) => void,
 ): void {
   const header = 24 + 8 * extra;
-  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  const length = blob.byteLength;
+  const view = new DataView(blob.buffer, blob.byteOffset, length);
+  const cut = (at: number) => new Error(`A stored pack is cut short at byte ${at}.`);
   let at = 0;
-  while (at < blob.byteLength) {
-    const width = at + header <= blob.byteLength ? view.getInt32(at + 4, true) : 0;
-    const end = at + header + 8 * Math.max(width, 0);
-    if (end > blob.byteLength) throw new Error(`A stored pack is cut short at byte ${at}.`);
-    const count = view.getFloat64(at + header - 16, true);
-    const sum = view.getFloat64(at + header - 8, true);
-    each(view, at + 8, view.getUint32(at, true), width, count, sum, at + header);
-    at = end;
+  while (at < length) {
+    const start = at;
+    if (at + header > length) throw cut(start);
+    const code = view.getInt32(at + 4, true);
+    const width = code >= 0 ? code : code === NO_COUNTS ? -1 : -2 - code;
+    const counts = target(Math.max(width, 0));
+    at += header;
+    if (code >= 0) {
+      if (at + 8 * width > length) throw cut(start);
+      for (let i = 0; i < width; i++, at += 8) counts[i] = view.getFloat64(at, true);
+    } else {
+      for (let i = 0; i < width; i++) {
+        let v = 0;
+        let scale = 1;
+        let byte: number;
+        do {
+          if (at >= length) throw cut(start);
+          byte = blob[at++] as number;
+          v += (byte & 0x7f) * scale;
+          scale *= 0x80;
+        } while (byte & 0x80);
+        counts[i] = v;
+      }
+    }
+    const seriesId = view.getUint32(start, true);
+    const count = view.getFloat64(start + header - 16, true);
+    const sum = view.getFloat64(start + header - 8, true);
+    each(view, start + 8, seriesId, width, count, sum, counts);
   }
 }
