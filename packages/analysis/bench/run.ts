@@ -17,7 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
-import { OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import {
+  AggregationTemporalityPreference,
+  OTLPMetricExporter as JsonExporter,
+} from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -36,9 +39,9 @@ const SERIES = 1000; // histogram data points per export: 50 features × 20 cate
 const bounds = Array.from({ length: 21 }, (_, k) => k / 20);
 
 /**
- * Captures `exports` + 1 successive cumulative exports (the last at shutdown) of 1 000 histogram points
- * (22 buckets each), a minute apart: the SDK's clock (`Date.now`, which stamps each collection) is moved on
- * a minute per export.
+ * Captures `exports` + 1 successive exports (the last at shutdown; cumulative unless the exporter asks for
+ * delta) of 1 000 histogram points (22 buckets each), a minute apart: the SDK's clock (`Date.now`, which
+ * stamps each collection) is moved on a minute per export.
  */
 async function capture(makeExporter: (url: string) => PushMetricExporter): Promise<Buffer[]> {
   const bodies: Buffer[] = [];
@@ -334,6 +337,16 @@ const results = [
   await measure(
     { name: 'json', format: 'json', gzip: false },
     checkMinuteApart(await capture((url) => new JsonExporter({ url })), 'json'),
+  ),
+  // Exporters set to delta temporality: each point is also a key to drop a retried export by
+  await measure(
+    { name: 'protobuf, delta', format: 'protobuf', gzip: false },
+    checkMinuteApart(
+      await capture(
+        (url) => new ProtoExporter({ url, temporalityPreference: AggregationTemporalityPreference.DELTA }),
+      ),
+      'protobuf',
+    ),
   ),
 ];
 writeFileSync(
