@@ -21,8 +21,6 @@ export class BucketRow {
   sum = 0;
   /** bucket counts (null for counters) */
   counts: Float64Array | null = null;
-  /** whether the totals changed since the last checkpoint (then the row is listed in `Unflushed`) */
-  unflushed = false;
   /** whether this request added to the row (then it is in the request's list of rows to settle) */
   pending = false;
   pendingCount = 0;

@@ -296,14 +296,10 @@ class MetricsRun {
 
   /** Adds the request's sums to the bucket totals; the rows are written at the next checkpoint. */
   finish(): IngestResult {
-    const unflushed = this.ctx.unflushed.rows;
     for (const row of this.#rows) {
       this.ctx.rolling.added(row);
       row.settle();
-      if (!row.unflushed) {
-        row.unflushed = true;
-        unflushed.push(row);
-      }
+      this.ctx.unflushed.packChanged(row.pack);
     }
     return { accepted: this.accepted, rejected: this.rejected, errors: this.errors.list() };
   }

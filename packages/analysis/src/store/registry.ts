@@ -1,5 +1,5 @@
 import type { Attributes } from '../receive/model.js';
-import { NANOS_PER_MS } from './aggregate.js';
+import { msOf } from './aggregate.js';
 import { packFloat64 } from './blob.js';
 import { type BucketRow, PackBucket } from './bucket-row.js';
 import { canonicalAttributes } from './canonical.js';
@@ -49,8 +49,6 @@ interface PackState {
 
 /** A bucket of a series is noted in `series` when it is at least this much newer than the last noted. */
 export const NOTE_MS = 3_600_000;
-
-const nsToMs = (ns: bigint): number => Number(ns / NANOS_PER_MS);
 
 function leafOf(group: SeriesGroup, attributes: Attributes): Leaf {
   let node = group.trie;
@@ -277,7 +275,7 @@ export class Registry {
       for (const row of bucket.rows.values()) if (row.stored) this.#note(row.seriesId, row.bucketMs);
       for (const seriesId of bucket.deltaSeries()) this.#note(seriesId, bucket.bucketMs);
     }
-    for (const group of groups) for (const s of group.entries()) this.#note(s.seriesId, nsToMs(s.timeNs));
+    for (const group of groups) for (const s of group.entries()) this.#note(s.seriesId, msOf(s.timeNs));
   }
 
   #note(seriesId: number, atMs: number): void {

@@ -1,4 +1,4 @@
-import type { BucketRow, PackBucket } from './bucket-row.js';
+import type { PackBucket } from './bucket-row.js';
 import type { Registry } from './registry.js';
 import type { Statements } from './statements.js';
 import type { StreamGroup } from './stream.js';
@@ -10,9 +10,7 @@ import type { StreamGroup } from './stream.js';
  * checkpoints are written once, in one row per pack and bucket.
  */
 export class Unflushed {
-  /** bucket rows with new totals (each listed once: `BucketRow.unflushed`) */
-  readonly rows: BucketRow[] = [];
-  /** the packs of `rows`, gathered by `write` */
+  /** pack buckets with new totals or delta identities (each listed once: `PackBucket.listed`) */
   readonly #packs: PackBucket[] = [];
   /** groups of cumulative streams of which one advanced (each listed once: `StreamGroup.listed`) */
   readonly streams: StreamGroup[] = [];
@@ -20,12 +18,7 @@ export class Unflushed {
   readonly instances = new Map<string, { model: string; version: string; instance: string; atMs: number }>();
 
   get empty(): boolean {
-    return (
-      this.rows.length === 0 &&
-      this.#packs.length === 0 &&
-      this.streams.length === 0 &&
-      this.instances.size === 0
-    );
+    return this.#packs.length === 0 && this.streams.length === 0 && this.instances.size === 0;
   }
 
   /** Notes that a stream of the group advanced. */
@@ -35,7 +28,7 @@ export class Unflushed {
     this.streams.push(group);
   }
 
-  /** Notes a pack bucket that changed without a row changing (a delta point that adds nothing). */
+  /** Notes a pack bucket that changed: a row's totals, or a delta point's identity. */
   packChanged(pack: PackBucket): void {
     if (pack.listed) return;
     pack.listed = true;
@@ -52,11 +45,6 @@ export class Unflushed {
   /** Writes everything; the caller runs it inside the transaction that also empties the log. */
   write(statements: Statements, registry: Registry): void {
     const packs = this.#packs;
-    for (const row of this.rows) {
-      if (row.pack.listed) continue;
-      row.pack.listed = true;
-      packs.push(row.pack);
-    }
     const writer = statements.writePacks;
     for (const pack of packs) writer.add(pack.bucketMs, pack.packId, pack.blob(), pack.deltasBlob());
     writer.flush();
@@ -73,7 +61,6 @@ export class Unflushed {
 
   /** After the checkpoint committed: everything is stored, and the row cache may shrink again. */
   committed(registry: Registry): void {
-    for (const row of this.rows) row.unflushed = false;
     for (const pack of this.#packs) registry.trimPack(pack.packId);
     this.forget();
   }
@@ -82,7 +69,6 @@ export class Unflushed {
   forget(): void {
     for (const pack of this.#packs) pack.listed = false;
     this.#packs.length = 0;
-    this.rows.length = 0;
     for (const group of this.streams) group.listed = false;
     this.streams.length = 0;
     this.instances.clear();
