@@ -5,7 +5,10 @@
  * the last RECENT_MINUTES (the SDK's default interval) and every EXPORT_MINUTES before that, over 7 days.
  * Reported: the cold cycle (no threshold cached yet, as on a new installation), the steady cycles that
  * follow a minute apart, each after one more minute of traffic, and how much of it is reading from the
- * store. Not a test: nothing fails on timing.
+ * store. Beside them, the CPU time of each steady cycle and the pages of memory it touched for the first
+ * time (the heap growing), with the cost of such a page measured in the same run: on some virtual
+ * machines it is ten times what it is elsewhere, and it decides which cycles are slow. Not a test:
+ * nothing fails on timing.
  *
  *   npx -y pnpm@12.4.2 --filter @modelpulse/analysis bench:cycle   (BENCH_MODELS, BENCH_FEATURES,
  *   BENCH_EXPORT_MINUTES, BENCH_RECENT_MINUTES, BENCH_REPEATS, BENCH_WITHOUT_PROFILE (models analysed
@@ -258,8 +261,21 @@ const { bucketEntries, packRows } = (() => {
   }
 })();
 
+/**
+ * One timed cycle: wall time, the store reads inside it, the process's CPU time (every thread, the
+ * collector's included) and the pages it touched for the first time.
+ */
+interface Timed {
+  ms: number;
+  readMs: number;
+  reports: number;
+  userMs: number;
+  systemMs: number;
+  pageFaults: number;
+}
+
 /** Times one cycle, and the store reads inside it (the Store's read methods, wrapped for the run). */
-function timed(now: number): { ms: number; readMs: number; reports: number } {
+function timed(now: number): Timed {
   let readMs = 0;
   const wrapped = [
     'histograms',
@@ -282,15 +298,42 @@ function timed(now: number): { ms: number; readMs: number; reports: number } {
       }
     };
   }
+  const usage = process.resourceUsage();
   const start = performance.now();
   const reports = runCycle(store, settings, now);
   const ms = performance.now() - start;
+  const after = process.resourceUsage();
   for (const [name] of originals) delete (store as unknown as Record<string, unknown>)[name];
-  return { ms, readMs, reports: reports.length };
+  return {
+    ms,
+    readMs,
+    reports: reports.length,
+    userMs: (after.userCPUTime - usage.userCPUTime) / 1000,
+    systemMs: (after.systemCPUTime - usage.systemCPUTime) / 1000,
+    pageFaults: after.minorPageFault - usage.minorPageFault,
+  };
+}
+
+/**
+ * The baseline for the page faults: microseconds per page of fresh memory written once (64 MiB, a byte
+ * per 4 KiB page), median of three. A cycle that grows the heap into new pages pays this per page.
+ */
+function freshPageMicros(): number {
+  const runs: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const before = process.resourceUsage().minorPageFault;
+    const start = performance.now();
+    const bytes = new Uint8Array(64 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 1;
+    const ms = performance.now() - start;
+    const faults = process.resourceUsage().minorPageFault - before;
+    runs.push((ms * 1000) / Math.max(1, faults));
+  }
+  return median(runs);
 }
 
 const cold = timed(NOW);
-const steady: { ms: number; readMs: number; reports: number }[] = [];
+const steady: Timed[] = [];
 // BENCH_PROFILE=file.cpuprofile: a CPU profile of the steady cycles (open it in Chrome DevTools), from
 // cycle BENCH_PROFILE_FROM on (default 1; a later start shows the cycles once thresholds have settled).
 const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
@@ -314,6 +357,12 @@ if (profiler) {
 }
 store.close();
 rmSync(dir, { recursive: true, force: true });
+const pageMicros = freshPageMicros();
+/** Cycles that wrote fewer than this many fresh pages count as without faults (0–10 in practice). */
+const FEW_FAULTS = 100;
+const withoutFaults = steady.filter((s) => s.pageFaults < FEW_FAULTS);
+const withFaults = steady.filter((s) => s.pageFaults >= FEW_FAULTS);
+const medianOf = (v: Timed[], f: (s: Timed) => number) => (v.length > 0 ? median(v.map(f)) : null);
 
 const result = {
   date: new Date().toISOString(),
@@ -336,6 +385,18 @@ const result = {
   steadySecondHourMs: steady.length > 60 ? median(steady.slice(60).map((s) => s.ms)) : null,
   steadyCyclesMs: steady.map((s) => Math.round(s.ms)),
   steadyReadMs: median(steady.map((s) => s.readMs)),
+  steadyUserMs: median(steady.map((s) => s.userMs)),
+  steadySystemMs: median(steady.map((s) => s.systemMs)),
+  steadyPageFaults: median(steady.map((s) => s.pageFaults)),
+  steadyWithoutPageFaults: { cycles: withoutFaults.length, medianMs: medianOf(withoutFaults, (s) => s.ms) },
+  steadyWithPageFaults: {
+    cycles: withFaults.length,
+    medianMs: medianOf(withFaults, (s) => s.ms),
+    medianPageFaults: medianOf(withFaults, (s) => s.pageFaults),
+    medianSystemMs: medianOf(withFaults, (s) => s.systemMs),
+  },
+  steadyPageFaultsPerCycle: steady.map((s) => s.pageFaults),
+  freshPageMicros: pageMicros,
 };
 writeFileSync(join(import.meta.dirname, 'results', 'cycle.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log(result);
