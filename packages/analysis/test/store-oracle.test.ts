@@ -10,10 +10,11 @@ import { otlpJsonBody } from './otlp-json.js';
 
 /**
  * The store against the meaning of OTLP temporality, not against itself: services record into
- * histograms and counters, export them (cumulative or delta, switching on restart), retry any earlier
- * export, restart (a new start time, unexported measurements lost), while the store checkpoints and is
- * reopened. Whatever the order, the stored sums must equal what the services exported, exactly: every
- * measurement counted once if it left its process, never if it did not.
+ * histograms and counters and export them (cumulative or delta, switching on restart); an export arrives
+ * at once, late (after newer ones, even after its process restarted) or never; any delivered export may
+ * arrive again; processes restart (a new start time, unexported measurements lost); the store
+ * checkpoints and is reopened. The stored sums must equal what arrived, exactly: for a cumulative stream
+ * (one process life) its newest point that arrived, for a delta stream every point that arrived, once.
  */
 
 const T0 = 1_800_000_000_000;
@@ -23,10 +24,13 @@ const BUCKETS = 3;
 const INSTANCES = ['a', 'b'] as const;
 
 type Temporality = 'cumulative' | 'delta';
+/** at once, held back for a later `deliver` (out of order), or lost on the way */
+type Delivery = 'now' | 'later' | 'never';
 type Op =
   | { kind: 'record'; instance: number; slot: number; bucket: number; times: number; counter: number }
-  | { kind: 'export'; instance: number; advance: number; logged: boolean }
-  | { kind: 'retry'; instance: number; which: number; logged: boolean }
+  | { kind: 'export'; instance: number; advance: number; delivery: Delivery; logged: boolean }
+  | { kind: 'deliver'; which: number; logged: boolean }
+  | { kind: 'retry'; which: number; logged: boolean }
   | { kind: 'restart'; instance: number; advance: number; temporality: Temporality }
   | { kind: 'checkpoint' }
   | { kind: 'reopen' };
@@ -51,17 +55,17 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       instance,
       // Up to two minutes: exports land in several time buckets and hours of stream groups apart.
       advance: fc.oneof(fc.integer({ min: 1, max: 2_000 }), fc.integer({ min: 1, max: 120_000 })),
+      delivery: fc.constantFrom<Delivery>('now', 'now', 'now', 'later', 'never'),
       logged: fc.boolean(),
     }),
   },
   {
     weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant('retry' as const),
-      instance,
-      which: fc.nat(),
-      logged: fc.boolean(),
-    }),
+    arbitrary: fc.record({ kind: fc.constant('deliver' as const), which: fc.nat(), logged: fc.boolean() }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('retry' as const), which: fc.nat(), logged: fc.boolean() }),
   },
   {
     weight: 1,
@@ -75,6 +79,16 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'checkpoint' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
 );
+
+/** One export as sent: its request, and each series' values in it (absent: not in the export). */
+interface Sent {
+  life: Life;
+  timeMs: number;
+  request: MetricsRequest;
+  values: ({ counts: number[]; counter: number } | undefined)[];
+  delivery: Delivery;
+  delivered: boolean;
+}
 
 /** What one series has measured in the current life of its process. */
 interface SeriesState {
@@ -93,6 +107,8 @@ class Life {
     recorded: false,
   }));
   lastExportMs: number;
+  static #lives = 0;
+  readonly id = Life.#lives++;
 
   constructor(
     readonly startMs: number,
@@ -106,15 +122,17 @@ const sumOf = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
 /** The recorded values are the bucket's number (1, 2, 3): every sum is a whole number, exact. */
 const valueSum = (counts: number[]) => counts.reduce((a, c, i) => a + c * (i + 1), 0);
 
-function exportRequest(name: string, life: Life, nowMs: number): MetricsRequest {
+function exportOf(name: string, life: Life, nowMs: number, delivery: Delivery): Sent {
   const histograms: HistogramPoint[] = [];
   const counters: NumberPoint[] = [];
+  const values: Sent['values'] = [];
   life.series.forEach((s, slot) => {
     if (!s.recorded) return;
     const cumulative = life.temporality === 'cumulative';
     const { counts, counter } = cumulative ? s.total : s.pending;
     // A delta exporter sends only the series measured since its last export.
     if (!cumulative && sumOf(counts) === 0 && counter === 0) return;
+    values[slot] = { counts: [...counts], counter };
     const attributes = { 'ml.model.name': 'loan', 'ml.model.version': '1', 'ml.feature.name': `f${slot}` };
     const startTimeUnixNano = ns(cumulative ? life.startMs : life.lastExportMs);
     const timeUnixNano = ns(nowMs);
@@ -150,7 +168,7 @@ function exportRequest(name: string, life: Life, nowMs: number): MetricsRequest 
       points: counters,
     },
   ];
-  return {
+  const request: MetricsRequest = {
     resourceMetrics: [
       {
         resource: { 'service.name': 'svc', 'service.instance.id': name },
@@ -163,6 +181,31 @@ function exportRequest(name: string, life: Life, nowMs: number): MetricsRequest 
       },
     ],
   };
+  return { life, timeMs: nowMs, request, values, delivery, delivered: false };
+}
+
+/**
+ * By feature, what the store must hold once `sent` arrived as marked: per cumulative life, the values of
+ * its newest export that arrived; per delta life, the sum of those that arrived.
+ */
+function arrived(sent: readonly Sent[]): { counts: number[]; counter: number }[] {
+  const out = Array.from({ length: SLOTS }, () => ({ counts: new Array(BUCKETS).fill(0), counter: 0 }));
+  const newest = new Map<Life, Sent>();
+  const add = (x: Sent) =>
+    x.values.forEach((v, slot) => {
+      const o = out[slot] as (typeof out)[number];
+      v?.counts.forEach((c, i) => {
+        o.counts[i] = (o.counts[i] as number) + c;
+      });
+      o.counter += v?.counter ?? 0;
+    });
+  for (const x of sent) {
+    if (!x.delivered) continue;
+    if (x.life.temporality === 'delta') add(x);
+    else if ((newest.get(x.life)?.timeMs ?? Number.NEGATIVE_INFINITY) < x.timeMs) newest.set(x.life, x);
+  }
+  for (const x of newest.values()) add(x);
+  return out;
 }
 
 let dir: string;
@@ -172,7 +215,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('stored sums against what services exported', () => {
-  it('count every exported measurement once, through retries, restarts, checkpoints and reopening', () => {
+  it('hold exactly what arrived, through late, lost and repeated exports, restarts and reopening', () => {
     let run = 0;
     fc.assert(
       fc.property(
@@ -184,16 +227,15 @@ describe('stored sums against what services exported', () => {
           let store = Store.open(options);
           let now = T0;
           const lives = INSTANCES.map(() => new Life(T0 - 1, firstTemporality));
-          const sent: MetricsRequest[][] = INSTANCES.map(() => []);
-          // The oracle: by feature, what left the services.
-          const exported = Array.from({ length: SLOTS }, () => ({
-            counts: new Array(BUCKETS).fill(0),
-            counter: 0,
-          }));
+          const sent: Sent[] = [];
           const ingest = (request: MetricsRequest, logged: boolean) => {
             if (!logged) return store.ingestMetrics(request, now);
             const body = otlpJsonBody(request);
             return store.ingestMetrics(decodeMetricsRequest(body, 'json'), now, { body, format: 'json' });
+          };
+          const deliver = (x: Sent, logged: boolean) => {
+            expect(ingest(x.request, logged).rejected).toBe(0);
+            x.delivered = true;
           };
           try {
             for (const o of ops) {
@@ -207,25 +249,18 @@ describe('stored sums against what services exported', () => {
               } else if (o.kind === 'export') {
                 now += o.advance;
                 const life = lives[o.instance] as Life;
-                const request = exportRequest(INSTANCES[o.instance] as string, life, now);
-                const result = ingest(request, o.logged);
-                expect(result.rejected).toBe(0);
-                sent[o.instance]?.push(request);
-                life.series.forEach((s, slot) => {
-                  const e = exported[slot] as (typeof exported)[number];
-                  s.pending.counts.forEach((c, i) => {
-                    e.counts[i] = (e.counts[i] as number) + c;
-                  });
-                  e.counter += s.pending.counter;
-                  s.pending = { counts: new Array(BUCKETS).fill(0), counter: 0 };
-                });
+                const x = exportOf(INSTANCES[o.instance] as string, life, now, o.delivery);
+                sent.push(x);
+                for (const series of life.series)
+                  series.pending = { counts: new Array(BUCKETS).fill(0), counter: 0 };
                 life.lastExportMs = now;
+                if (o.delivery === 'now') deliver(x, o.logged);
+              } else if (o.kind === 'deliver') {
+                const held = sent.filter((x) => x.delivery === 'later' && !x.delivered);
+                if (held.length > 0) deliver(held[o.which % held.length] as Sent, o.logged);
               } else if (o.kind === 'retry') {
-                const earlier = sent[o.instance] as MetricsRequest[];
-                if (earlier.length === 0) continue;
-                expect(ingest(earlier[o.which % earlier.length] as MetricsRequest, o.logged).rejected).toBe(
-                  0,
-                );
+                const delivered = sent.filter((x) => x.delivered);
+                if (delivered.length > 0) deliver(delivered[o.which % delivered.length] as Sent, o.logged);
               } else if (o.kind === 'restart') {
                 now += o.advance;
                 lives[o.instance] = new Life(now, o.temporality);
@@ -237,10 +272,11 @@ describe('stored sums against what services exported', () => {
               }
             }
             const window = { model: 'loan', fromMs: T0 - 86_400_000, toMs: now + 1 };
+            const expected = arrived(sent);
             for (const rolling of [false, true]) {
               const histograms = store.histograms({ ...window, instrument: 'ml.feature.quantile', rolling });
               const counters = store.counters({ ...window, instrument: 'ml.feature.missing', rolling });
-              exported.forEach((e, slot) => {
+              expected.forEach((e, slot) => {
                 const feature = `f${slot}`;
                 const h = histograms.find((a) => a.attributes['ml.feature.name'] === feature);
                 const c = counters.find((a) => a.attributes['ml.feature.name'] === feature);
@@ -259,7 +295,28 @@ describe('stored sums against what services exported', () => {
           }
         },
       ),
-      { numRuns: 200 },
+      {
+        numRuns: 200,
+        examples: [
+          [
+            // The newest point of a process's life arrives only after the process restarted.
+            [
+              { kind: 'record', instance: 0, slot: 0, bucket: 0, times: 2, counter: 1 },
+              { kind: 'export', instance: 0, advance: 1_000, delivery: 'now', logged: false },
+              { kind: 'record', instance: 0, slot: 0, bucket: 1, times: 3, counter: 1 },
+              { kind: 'export', instance: 0, advance: 1_000, delivery: 'later', logged: true },
+              { kind: 'restart', instance: 0, advance: 1_000, temporality: 'cumulative' },
+              { kind: 'record', instance: 0, slot: 0, bucket: 2, times: 1, counter: 1 },
+              { kind: 'export', instance: 0, advance: 1_000, delivery: 'now', logged: false },
+              { kind: 'reopen' },
+              { kind: 'deliver', which: 0, logged: false },
+              { kind: 'retry', which: 1, logged: true },
+            ],
+            'cumulative',
+            60_000,
+          ],
+        ],
+      },
     );
   });
 });
