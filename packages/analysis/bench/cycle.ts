@@ -12,8 +12,9 @@
  *
  *   npx -y pnpm@12.4.2 --filter @modelpulse/analysis bench:cycle   (BENCH_MODELS, BENCH_FEATURES,
  *   BENCH_EXPORT_MINUTES, BENCH_RECENT_MINUTES, BENCH_REPEATS, BENCH_WITHOUT_PROFILE (models analysed
- *   without their profile), BENCH_PROFILE=file.cpuprofile and
- *   BENCH_PROFILE_FROM to tune)
+ *   without their profile), BENCH_THRESHOLDS=file (start with the thresholds a previous run saved there,
+ *   as a restarted service does, or save them there at the end when there is no such file),
+ *   BENCH_PROFILE=file.cpuprofile and BENCH_PROFILE_FROM to tune)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -22,6 +23,7 @@ import { join } from 'node:path';
 import { buildProfile, createRandom, OTHER_CATEGORY, type Profile, type Random } from '@modelpulse/stats';
 import Database from 'better-sqlite3';
 import type { ModelSettings } from '../src/analyse/cycle.js';
+import { NullCacheFile } from '../src/analyse/null-cache-file.js';
 import { runCycle } from '../src/analyse/schedule.js';
 import type { HistogramPoint, Metric, MetricsRequest, NumberPoint } from '../src/receive/model.js';
 import { Store } from '../src/store/index.js';
@@ -332,6 +334,9 @@ function freshPageMicros(): number {
   return median(runs);
 }
 
+// As the service keeps its thresholds beside the database (`<db>-thresholds.json`) and loads them at start.
+const thresholds = process.env.BENCH_THRESHOLDS ? new NullCacheFile(process.env.BENCH_THRESHOLDS) : undefined;
+const thresholdsLoaded = thresholds?.load() ?? 0;
 const cold = timed(NOW);
 const steady: Timed[] = [];
 // BENCH_PROFILE=file.cpuprofile: a CPU profile of the steady cycles (open it in Chrome DevTools), from
@@ -357,6 +362,7 @@ if (profiler) {
 }
 store.close();
 rmSync(dir, { recursive: true, force: true });
+if (thresholds && thresholdsLoaded === 0) thresholds.save();
 const pageMicros = freshPageMicros();
 /** Cycles that wrote fewer than this many fresh pages count as without faults (0–10 in practice). */
 const FEW_FAULTS = 100;
@@ -377,6 +383,7 @@ const result = {
   bucketEntries,
   packRows,
   fillSeconds: fillMs / 1000,
+  thresholdsLoaded,
   reports: cold.reports,
   coldCycleMs: cold.ms,
   coldReadMs: cold.readMs,
@@ -398,5 +405,7 @@ const result = {
   steadyPageFaultsPerCycle: steady.map((s) => s.pageFaults),
   freshPageMicros: pageMicros,
 };
-writeFileSync(join(import.meta.dirname, 'results', 'cycle.json'), `${JSON.stringify(result, null, 2)}\n`);
+// A run that started with saved thresholds is the restarted service's figure, kept apart from a new one's.
+const resultFile = thresholdsLoaded > 0 ? 'cycle-restarted.json' : 'cycle.json';
+writeFileSync(join(import.meta.dirname, 'results', resultFile), `${JSON.stringify(result, null, 2)}\n`);
 console.log(result);
