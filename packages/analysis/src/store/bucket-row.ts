@@ -8,6 +8,10 @@ export function widened(values: Float64Array, width: number): Float64Array {
   return out;
 }
 
+/** Doubles in the largest slab: 32 KiB, the vectors of about 180 series of 22 buckets. */
+const SLAB_DOUBLES = 4096;
+const EMPTY_SLAB = new Float64Array(0);
+
 /**
  * One series' totals in a time bucket as committed (an entry of its pack), kept in memory so that writing
  * a request's deltas needs no read: the new totals are computed here and written as they are. A request's
@@ -55,7 +59,7 @@ export class BucketRow {
     if (counts !== null) {
       let target = this.pendingCounts;
       if (target === null || target.length < counts.length) {
-        target = widened(target ?? new Float64Array(0), counts.length);
+        target = this.pack.widened(target, counts.length);
         this.pendingCounts = target;
       }
       for (let i = 0; i < counts.length; i++) target[i] = (target[i] as number) + (counts[i] as number);
@@ -75,19 +79,28 @@ export class BucketRow {
       this.stored = true;
       this.count = this.pendingCount;
       this.sum = this.pendingSum;
-      this.counts = pending === null ? null : pending.slice();
+      this.#take(pending);
       return;
     }
     this.count += this.pendingCount;
     this.sum += this.pendingSum;
     if (pending === null) return;
     if (this.counts === null) {
-      this.counts = pending.slice();
+      this.#take(pending);
       return;
     }
-    const counts = widened(this.counts, pending.length);
+    const counts = this.pack.widened(this.counts, pending.length);
     for (let i = 0; i < pending.length; i++) counts[i] = (counts[i] as number) + (pending[i] as number);
     this.counts = counts;
+  }
+
+  /**
+   * The request's counts become the totals (there were none): the vector changes hands rather than being
+   * copied, and a later request of this bucket takes a new one.
+   */
+  #take(pending: Float64Array | null): void {
+    this.counts = pending;
+    this.pendingCounts = null;
   }
 }
 
@@ -97,6 +110,13 @@ export class BucketRow {
  */
 export class PackBucket {
   readonly rows = new Map<number, BucketRow>();
+  /**
+   * Memory for the rows' count vectors, handed out as views: a new Float64Array costs microseconds (its
+   * own buffer), a view of a shared one a few dozen nanoseconds, and a minute brings a new row for every
+   * series. The rows of a bucket are dropped together, so nothing outlives its slab.
+   */
+  #slab = EMPTY_SLAB;
+  #slabUsed = 0;
   /** applied delta points by series: start and time, in pairs (a few per series: one per export) */
   readonly #deltas = new Map<number, bigint[]>();
   /** whether it is in the checkpoint being written (listed once) */
@@ -106,6 +126,27 @@ export class PackBucket {
     readonly packId: number,
     readonly bucketMs: number,
   ) {}
+
+  /** A zeroed vector of `width` counts. */
+  vector(width: number): Float64Array {
+    if (this.#slabUsed + width > this.#slab.length) {
+      // Small at first (most packs hold a few series), doubling up to 32 KiB.
+      const size = Math.min(SLAB_DOUBLES, Math.max(4 * width, 2 * this.#slab.length));
+      this.#slab = new Float64Array(Math.max(size, width));
+      this.#slabUsed = 0;
+    }
+    const start = this.#slabUsed;
+    this.#slabUsed += width;
+    return this.#slab.subarray(start, start + width);
+  }
+
+  /** `values` (absent: none), or a copy zero-padded to `width` when shorter, from this bucket's memory. */
+  widened(values: Float64Array | null, width: number): Float64Array {
+    if (values !== null && values.length >= width) return values;
+    const out = this.vector(width);
+    if (values !== null) out.set(values);
+    return out;
+  }
 
   /** The row of a series, made (empty, not stored) on first use. */
   row(seriesId: number): BucketRow {
@@ -136,7 +177,13 @@ export class PackBucket {
   /** Loads the committed entries and delta identities. */
   load(entries: Uint8Array, deltas: Uint8Array | null): void {
     forEachEntry(entries, (seriesId, count, sum, counts, width) => {
-      this.row(seriesId).load(count, sum, width < 0 ? null : counts.slice(0, width));
+      const row = this.row(seriesId);
+      if (width < 0) row.load(count, sum, null);
+      else {
+        const own = this.vector(width);
+        own.set(counts.subarray(0, width));
+        row.load(count, sum, own);
+      }
     });
     if (deltas !== null)
       forEachDelta(deltas, (seriesId, pairs) => {
