@@ -124,12 +124,31 @@ export function forEachStream(
  */
 const NO_COUNTS = -1;
 
-function varintCounts(counts: ArrayLike<number>): boolean {
+/**
+ * Writes `counts` at `at` as varints and returns where they end, or −1 (having written garbage) when one is
+ * not a safe non-negative integer or is −0: then they are written as doubles instead. One pass over the
+ * counts, since they nearly always qualify.
+ */
+function writeVarints(buffer: Buffer, at: number, counts: ArrayLike<number>): number {
   for (let i = 0; i < counts.length; i++) {
-    const v = counts[i] as number;
-    if (!(v >= 0 && Number.isSafeInteger(v)) || (v === 0 && Object.is(v, -0))) return false;
+    let v = counts[i] as number;
+    if (v >>> 0 === v) {
+      // A whole number in [0, 2^32), or −0 (which `>>> 0` makes 0).
+      if (v === 0 && 1 / v < 0) return -1;
+      while (v >= 0x80) {
+        buffer[at++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      buffer[at++] = v;
+    } else if (v > 0 && Number.isSafeInteger(v)) {
+      while (v >= 0x80) {
+        buffer[at++] = (v % 0x80) | 0x80;
+        v = Math.floor(v / 0x80);
+      }
+      buffer[at++] = v;
+    } else return -1;
   }
-  return true;
+  return at;
 }
 
 /**
@@ -148,27 +167,25 @@ function packWith<E extends PackEntry>(
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   let at = 0;
   for (const e of entries) {
+    const start = at;
     const counts = e.counts;
-    const width = counts === null ? 0 : counts.length;
-    const varint = counts !== null && varintCounts(counts);
-    view.setUint32(at, e.seriesId, true);
-    view.setInt32(at + 4, counts === null ? NO_COUNTS : varint ? -2 - width : width, true);
-    writeExtra(view, at + 8, e);
-    view.setFloat64(at + header - 16, e.count, true);
-    view.setFloat64(at + header - 8, e.sum, true);
     at += header;
-    if (varint) {
-      for (let i = 0; i < width; i++) {
-        let v = counts[i] as number;
-        while (v >= 0x80) {
-          buffer[at++] = (v % 0x80) | 0x80;
-          v = Math.floor(v / 0x80);
-        }
-        buffer[at++] = v;
+    let code = NO_COUNTS;
+    if (counts !== null) {
+      const end = writeVarints(buffer, at, counts);
+      if (end >= 0) {
+        code = -2 - counts.length;
+        at = end;
+      } else {
+        code = counts.length;
+        for (let i = 0; i < counts.length; i++, at += 8) view.setFloat64(at, counts[i] as number, true);
       }
-    } else {
-      for (let i = 0; i < width; i++, at += 8) view.setFloat64(at, counts![i] as number, true);
     }
+    view.setUint32(start, e.seriesId, true);
+    view.setInt32(start + 4, code, true);
+    writeExtra(view, start + 8, e);
+    view.setFloat64(start + header - 16, e.count, true);
+    view.setFloat64(start + header - 8, e.sum, true);
   }
   return buffer.subarray(0, at);
 }
