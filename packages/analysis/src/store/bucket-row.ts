@@ -1,13 +1,5 @@
 import { forEachDelta, forEachEntry, packDeltas, packEntries } from './pack.js';
 
-/** `values`, or a copy zero-padded to `width` when shorter. */
-export function widened(values: Float64Array, width: number): Float64Array {
-  if (values.length >= width) return values;
-  const out = new Float64Array(width);
-  out.set(values);
-  return out;
-}
-
 /** Doubles in the largest slab: 32 KiB, the vectors of about 180 series of 22 buckets. */
 const SLAB_DOUBLES = 4096;
 const EMPTY_SLAB = new Float64Array(0);

@@ -72,12 +72,26 @@ export function packEntries(entries: readonly PackEntry[]): Buffer {
   return packWith(entries, 0, () => {});
 }
 
-/** The stream entries as one BLOB. */
-export function packStreams(entries: readonly StreamEntry[]): Buffer {
-  return packWith(entries, 2, (view, at, e) => {
+/**
+ * A `stream_packs` row's content: the entries as one BLOB, with the times of the oldest and newest last
+ * point among them (0 when there are none), which pruning goes by.
+ */
+export function packStreams(entries: readonly StreamEntry[]): {
+  blob: Buffer;
+  oldestNs: bigint;
+  newestNs: bigint;
+} {
+  let oldestNs = entries[0]?.timeNs ?? 0n;
+  let newestNs = oldestNs;
+  for (const e of entries) {
+    if (e.timeNs < oldestNs) oldestNs = e.timeNs;
+    if (e.timeNs > newestNs) newestNs = e.timeNs;
+  }
+  const blob = packWith(entries, 2, (view, at, e) => {
     view.setBigInt64(at, e.startNs, true);
     view.setBigInt64(at + 8, e.timeNs, true);
   });
+  return { blob, oldestNs, newestNs };
 }
 
 /**

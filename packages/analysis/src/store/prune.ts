@@ -50,12 +50,10 @@ function pruneStreams(db: Database.Database, cutoffNs: bigint): void {
   );
   for (const group of mixed) {
     const kept: StreamEntry[] = [];
-    let oldest = 0n;
     forEachStream(group.entries, (stream) => {
-      if (stream.timeNs < cutoffNs) return;
-      if (kept.length === 0 || stream.timeNs < oldest) oldest = stream.timeNs;
-      kept.push(stream);
+      if (stream.timeNs >= cutoffNs) kept.push(stream);
     });
-    rewrite.run(oldest, packStreams(kept), group.pack_id, group.start_hour);
+    const { blob, oldestNs } = packStreams(kept);
+    rewrite.run(oldestNs, blob, group.pack_id, group.start_hour);
   }
 }

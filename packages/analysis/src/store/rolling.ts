@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { type BucketRow, widened } from './bucket-row.js';
+import type { BucketRow } from './bucket-row.js';
 import type { SeriesCatalog } from './catalog.js';
 import { forEachEntry } from './pack.js';
 import { PastAnswers } from './past-answers.js';
@@ -189,7 +189,15 @@ function add(
   s.compensation += Math.abs(s.sum) >= Math.abs(x) ? s.sum - t + x : x - t + s.sum;
   s.sum = t;
   if (counts === null) return;
-  const target = widened(s.counts ?? new Float64Array(0), width);
+  const target = widened(s.counts, width);
   s.counts = target;
   for (let i = 0; i < width; i++) target[i] = (target[i] as number) + sign * (counts[i] as number);
+}
+
+/** `values` (absent: none), or a copy zero-padded to `width` when shorter. */
+function widened(values: Float64Array | null, width: number): Float64Array {
+  if (values !== null && values.length >= width) return values;
+  const out = new Float64Array(width);
+  if (values !== null) out.set(values);
+  return out;
 }

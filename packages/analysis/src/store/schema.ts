@@ -307,13 +307,8 @@ function packStreamsOf(db: Database.Database): void {
     const next = rows[i + 1];
     if (next !== undefined && next.pack_id === row.pack_id && next.start_ns / START_HOUR_NS === hour)
       continue;
-    let oldest = group[0]!.timeNs;
-    let newest = oldest;
-    for (const e of group) {
-      if (e.timeNs < oldest) oldest = e.timeNs;
-      if (e.timeNs > newest) newest = e.timeNs;
-    }
-    insert.run(row.pack_id, hour, oldest, newest, packStreams(group));
+    const { blob, oldestNs, newestNs } = packStreams(group);
+    insert.run(row.pack_id, hour, oldestNs, newestNs, blob);
     group = [];
   }
   db.exec('DROP TABLE cumulative');

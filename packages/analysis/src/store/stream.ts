@@ -125,15 +125,8 @@ export class StreamGroup {
   }
 
   /** The streams as the stored BLOB, with the times of the oldest and newest stream. */
-  pack(): { blob: Buffer; oldestNs: bigint; newestNs: bigint } {
-    const entries = [...this.entries()];
-    let oldestNs = entries[0]?.timeNs ?? 0n;
-    let newestNs = oldestNs;
-    for (const e of entries) {
-      if (e.timeNs < oldestNs) oldestNs = e.timeNs;
-      if (e.timeNs > newestNs) newestNs = e.timeNs;
-    }
-    return { blob: packStreams(entries), oldestNs, newestNs };
+  pack(): ReturnType<typeof packStreams> {
+    return packStreams([...this.entries()]);
   }
 }
 
