@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OPENAPI } from '../src/api/openapi.js';
 import { createApp } from '../src/app.js';
+import { MonitorEngine } from '../src/monitors/evaluate.js';
 import { Store } from '../src/store/index.js';
 
 let store: Store;
@@ -67,12 +68,33 @@ describe('read API', () => {
     ]);
   });
 
+  it('takes windows in the config syntax: 1h30m holds a point that 1h does not, as does 2w', async () => {
+    const app = createApp({ store });
+    const min = 60_000_000_000n;
+    const start = now - 120n * min;
+    const send = (body: string) =>
+      app.request('/v1/metrics', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    // Cumulative 5 at −75 min, 8 at −50 min, 9 now: the last hour saw +3 and +1.
+    expect((await send(outcome(5, start, now - 75n * min))).status).toBe(200);
+    expect((await send(outcome(8, start, now - 50n * min))).status).toBe(200);
+    expect((await send(outcome(9, start, now))).status).toBe(200);
+    const total = async (window: string) => {
+      const response = await app.request(`/api/models/m/counters?instrument=ml.outcome&window=${window}`);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { series: { value: number }[] };
+      return body.series.reduce((a, s) => a + s.value, 0);
+    };
+    expect(await total('1h')).toBe(4);
+    expect(await total('1h30m')).toBe(9);
+    expect(await total('2w')).toBe(9);
+  });
+
   it.each([
     ['a missing instrument', '/api/models/m/histograms?window=1h', /instrument is required/],
     [
       'a bad window',
       '/api/models/m/histograms?instrument=ml.prediction.score&window=yesterday',
-      /window must be a whole number followed by s, m, h or d/,
+      /window must be a positive duration such as 5m, 24h, 7d, 2w or 1h30m/,
     ],
     ['an unknown route', '/api/nothing', /No route for GET \/api\/nothing/],
   ])('answers %s with a JSON error', async (_, path, message) => {
@@ -92,7 +114,7 @@ describe('read API', () => {
   });
 
   it('serves /openapi.json, and every documented path exists on the app', async () => {
-    const app = createApp({ store });
+    const app = createApp({ store, monitors: new MonitorEngine() });
     expect(((await (await app.request('/openapi.json')).json()) as { openapi: string }).openapi).toBe(
       '3.1.0',
     );

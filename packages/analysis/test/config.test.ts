@@ -453,3 +453,91 @@ describe('modelpulse serve --config', () => {
     expect(result.stderr).toContain('absent.yaml: cannot read the file');
   });
 });
+
+describe('modelpulse replay --config', () => {
+  it("writes into the config's server.db, as serve would read it", async () => {
+    const db = join(dir, 'replay-config', 'from-config.db');
+    const config = file('replay-config/modelpulse.config.yaml', `server:\n  db: ${db}\n`);
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    const line = JSON.stringify({
+      resourceMetrics: [
+        {
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'ml.outcome',
+                  sum: {
+                    aggregationTemporality: 1,
+                    isMonotonic: true,
+                    dataPoints: [
+                      {
+                        attributes: [
+                          { key: 'ml.model.name', value: { stringValue: 'm' } },
+                          { key: 'ml.model.version', value: { stringValue: '1' } },
+                        ],
+                        startTimeUnixNano: String(nowNs - 60_000_000_000n),
+                        timeUnixNano: String(nowNs),
+                        asInt: '4',
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const input = file('replay-config/otlp.jsonl', `${line}\n`);
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', CLI, 'replay', input, '--config', config],
+      { cwd: ROOT, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(result.stderr).not.toMatch(/modelpulse: /);
+    expect(result.status).toBe(0);
+    const { Store } = await import('../src/store/index.js');
+    const store = Store.open({ path: db });
+    try {
+      const series = store.counters({
+        model: 'm',
+        instrument: 'ml.outcome',
+        fromMs: 0,
+        toMs: Date.now() + 60_000,
+      });
+      expect(series.map((s) => s.value)).toEqual([4]);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('modelpulse flags', () => {
+  it('prints the usage and exits 0 for COMMAND --help', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', CLI, 'rules', '--help'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: modelpulse <command>/);
+    expect(result.stdout).toContain('rules              print Prometheus alerting rules');
+  });
+
+  it('exits 2 naming the flag for a retention that is not a duration', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', CLI, 'serve', '--db', ':memory:', '--retention', '30 days'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      'modelpulse: --retention must be a positive duration such as 24h, 30d, 2w or 1h30m, got "30 days".',
+    );
+  });
+});

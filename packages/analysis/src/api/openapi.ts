@@ -3,11 +3,21 @@ function windowSums(summary: string, body: string) {
   return {
     get: {
       summary,
-      parameters: ['model', 'instrument', 'window', 'version'].map((p) => ({
+      parameters: ['model', 'instrument', 'sumWindow', 'sumVersion'].map((p) => ({
         $ref: `#/components/parameters/${p}`,
       })),
       responses: { 200: { description: body }, 400: { $ref: '#/components/responses/error' } },
     },
+  };
+}
+
+/** A window in the config's duration syntax: units ms, s, m, h, d, w, compounds such as 1h30m. */
+function window(fallback: string) {
+  return {
+    name: 'window',
+    in: 'query',
+    schema: { type: 'string', pattern: '^(\\d+(ms|s|m|h|d|w))+$', default: fallback },
+    description: 'e.g. 1h, 24h, 7d, 2w, 1h30m',
   };
 }
 
@@ -38,12 +48,14 @@ export const OPENAPI = {
         schema: { type: 'string' },
         description: 'ml.model.version (default: the latest seen)',
       },
-      window: {
-        name: 'window',
+      sumVersion: {
+        name: 'version',
         in: 'query',
-        schema: { type: 'string', pattern: '^\\d+[smhd]$', default: '24h' },
-        description: 'e.g. 1h, 24h, 7d',
+        schema: { type: 'string' },
+        description: 'ml.model.version (default: every version, summed)',
       },
+      window: window('24h'),
+      sumWindow: window('1h'),
       instrument: {
         name: 'instrument',
         in: 'query',
@@ -99,6 +111,26 @@ export const OPENAPI = {
           },
           404: { $ref: '#/components/responses/error' },
         },
+      },
+    },
+    '/api/alerts': {
+      get: {
+        summary: 'Firing then pending monitors, and every monitor’s state from the last evaluation',
+        parameters: [
+          { name: 'model', in: 'query', schema: { type: 'string' }, description: 'ml.model.name' },
+        ],
+        responses: { 200: { description: '{ alerts, monitors }' } },
+      },
+    },
+    '/api/alerts/history': {
+      get: {
+        summary: 'Status transitions of each matching monitor, oldest first (the last 100 per monitor)',
+        parameters: ['model', 'version', 'monitor'].map((name) => ({
+          name,
+          in: 'query',
+          schema: { type: 'string' },
+        })),
+        responses: { 200: { description: '{ history }' } },
       },
     },
     '/api/models/{model}/baseline': {

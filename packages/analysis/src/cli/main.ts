@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseWindow } from '../api/window.js';
+import { parseDuration as parseConfigDuration } from '../config/duration.js';
 import { ConfigError, configToServerOptions, loadConfig } from '../config/index.js';
 import { startServer } from '../server.js';
 import { DataError, PROFILE_USAGE, ProfileUsageError, runProfile } from './profile.js';
@@ -19,22 +19,27 @@ Commands:
     --port N           listen port (env MODELPULSE_PORT, default 4318)
     --host ADDR        bind address (env MODELPULSE_HOST, default 127.0.0.1)
     --db PATH          SQLite file (env MODELPULSE_DB, default ./.modelpulse/modelpulse.db)
-    --retention D      keep data this long, e.g. 30d (env MODELPULSE_RETENTION, default 30d)
+    --retention D      keep data this long, e.g. 30d or 2w (env MODELPULSE_RETENTION, default 30d)
     --token T          ingest bearer token (env MODELPULSE_INGEST_TOKEN)
   report             print a model's report from a running service as tables
     --model NAME       the model (required)
-    --window W         1h, 24h (default), 7d, …
+    --window W         1h, 24h (default), 7d, 2w, … (any configured window)
     --version V        default: the latest seen
     --url URL          the service (env MODELPULSE_URL, default http://127.0.0.1:4318); token: MODELPULSE_API_TOKEN
     --json             the report document instead of tables
   replay FILE        ingest a Collector file-exporter JSON-lines file into the store
-    --db PATH          as for serve
+    --db PATH          as for serve (flag, MODELPULSE_DB, the config's server.db, the default)
+    --config PATH      as for serve
 ${PROFILE_USAGE}
 ${RULES_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const env = process.env;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   if (command === 'serve') {
     const { values } = parseArgs({
       args: rest,
@@ -48,19 +53,8 @@ async function main(argv: string[]): Promise<number> {
       },
     });
     // Flags, then env variables, then the config file, then the defaults.
-    const defaultConfig = './modelpulse.config.yaml';
-    const configPath =
-      values.config ?? env.MODELPULSE_CONFIG ?? (existsSync(defaultConfig) ? defaultConfig : undefined);
-    let fromFile: ReturnType<typeof configToServerOptions> | undefined;
-    if (configPath !== undefined) {
-      try {
-        fromFile = configToServerOptions(loadConfig(configPath));
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        console.error(`modelpulse: ${error.message}`);
-        return 2;
-      }
-    }
+    const fromFile = serverConfig(values.config);
+    if (fromFile === null) return 2;
     const portText = values.port ?? env.MODELPULSE_PORT;
     const port = portText === undefined ? (fromFile?.port ?? 4318) : Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -71,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     const server = await startServer({
       port,
       host: values.host ?? env.MODELPULSE_HOST ?? fromFile?.host ?? '127.0.0.1',
-      dbPath: values.db ?? env.MODELPULSE_DB ?? fromFile?.dbPath ?? './.modelpulse/modelpulse.db',
+      dbPath: values.db ?? env.MODELPULSE_DB ?? fromFile?.dbPath ?? DEFAULT_DB,
       ...(retentionMs ? { retentionMs } : {}),
       ...(token ? { ingestToken: token } : {}),
       ...(fromFile ? { models: fromFile.models, analysisIntervalMs: fromFile.analysisIntervalMs } : {}),
@@ -111,13 +105,15 @@ async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { db: { type: 'string' } },
+      options: { db: { type: 'string' }, config: { type: 'string' } },
     });
     const file = positionals[0];
     if (!file) throw new UsageError('replay needs the FILE written by the Collector file exporter.');
+    const fromFile = serverConfig(values.config);
+    if (fromFile === null) return 2;
     const summary = await replay(
       file,
-      values.db ?? env.MODELPULSE_DB ?? './.modelpulse/modelpulse.db',
+      values.db ?? env.MODELPULSE_DB ?? fromFile?.dbPath ?? DEFAULT_DB,
       process.stderr,
     );
     console.log(JSON.stringify(summary));
@@ -152,12 +148,33 @@ async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
-function parseDuration(flag: string, text: string): number {
+const DEFAULT_DB = './.modelpulse/modelpulse.db';
+
+/**
+ * The server part of the config file named by `--config`, else `MODELPULSE_CONFIG`, else
+ * ./modelpulse.config.yaml when present: undefined without one, null (reported on stderr) when it is bad.
+ */
+function serverConfig(flag: string | undefined): ReturnType<typeof configToServerOptions> | undefined | null {
+  const defaultConfig = './modelpulse.config.yaml';
+  const path =
+    flag ?? process.env.MODELPULSE_CONFIG ?? (existsSync(defaultConfig) ? defaultConfig : undefined);
+  if (path === undefined) return undefined;
   try {
-    return parseWindow(text);
-  } catch {
-    throw new UsageError(`${flag} must be a duration such as 7d or 24h, got ${JSON.stringify(text)}.`);
+    return configToServerOptions(loadConfig(path));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`modelpulse: ${error.message}`);
+    return null;
   }
+}
+
+function parseDuration(flag: string, text: string): number {
+  const ms = parseConfigDuration(text);
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(
+      `${flag} must be a positive duration such as 24h, 30d, 2w or 1h30m, got ${JSON.stringify(text)}.`,
+    );
+  return ms;
 }
 
 main(process.argv.slice(2)).then(
