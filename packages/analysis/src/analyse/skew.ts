@@ -31,7 +31,10 @@ export interface FeatureSkew {
   /** values seen in the window (missing excluded) */
   n: number;
   measures: SkewMeasure[];
-  /** p-value of the feature's primary distance (Jensen–Shannon for numeric, L∞ for categorical) under no skew */
+  /**
+   * p-value under no skew: of the Jensen–Shannon distance (numeric), of Pearson's chi-squared goodness of
+   * fit (categorical)
+   */
   pValue: number;
   /** numeric: share below the training minimum or above its maximum; categorical: share of `__other__` */
   unseenShare: number;
