@@ -1,12 +1,13 @@
 import { OTHER_CATEGORY, type Profile } from '@modelpulse/stats';
 import type { MonitorSpec } from '../monitors/types.js';
-import type { JoinableOutcomes, Store } from '../store/index.js';
+import type { HistogramAggregate, JoinableOutcomes, Store } from '../store/index.js';
 import { DEFAULT_DRIFT_METHODS, type DriftMethod, responseDrift } from './drift.js';
 import { calibration, estimatedPerformance, type ScoreHistogram } from './estimated.js';
 import { holdoutOutcomes, type OutcomeCount } from './outcomes.js';
 import { counters, histograms, sameBounds, sumHistograms, type WindowScope } from './read-window.js';
 import type { ModelReport } from './report.js';
-import { type FeatureWindow, trainingServingSkew } from './skew.js';
+import { type FeatureSkew, type FeatureWindow, trainingServingSkew } from './skew.js';
+import { referenceWindowSkew } from './window-skew.js';
 
 export interface ModelSettings {
   profile?: Profile;
@@ -85,11 +86,7 @@ export function analyseWindow(
     if (wanted === 'profile' && profile?.score && sameBounds(profile.score.boundaries, current.bounds)) {
       referenceCounts = profile.score.shares;
     } else {
-      // A pinned period, or the previous window of the same length.
-      const pinned = settings.reference?.kind === 'pinned' ? settings.reference : undefined;
-      const period: WindowScope = pinned
-        ? { ...scope, fromMs: pinned.fromMs, toMs: pinned.toMs }
-        : { ...scope, fromMs: scope.fromMs - window.ms, toMs: scope.fromMs, movesWithMs: scope.toMs };
+      const { period, pinned } = referencePeriod(scope, window.ms, settings);
       const before = sumHistograms(histograms(period, SCORE)).groups.get('');
       if (!pinned && wanted === 'profile') {
         notes.push(
@@ -127,10 +124,19 @@ export function analyseWindow(
     }
   }
 
-  const skew = profile
-    ? trainingServingSkew(profile, featureWindows(scope), settings.skewAlpha ?? alpha)
-    : [];
-  if (!profile) notes.push('No profile: training–serving skew needs the baseline profile.');
+  let skew: FeatureSkew[];
+  if (profile) skew = trainingServingSkew(profile, featureWindows(scope), settings.skewAlpha ?? alpha);
+  else {
+    const { period } = referencePeriod(scope, window.ms, settings);
+    skew = referenceWindowSkew(
+      featureWindows(scope, true),
+      featureWindows(period, true),
+      settings.skewAlpha ?? alpha,
+    );
+    notes.push(
+      `No profile: training–serving skew is measured against live traffic (${iso(period.fromMs)} → ${iso(period.toMs)}) instead of the training data.`,
+    );
+  }
 
   const outcomeCounts = joinedOutcomes(scope, counters(scope, 'ml.outcome'));
   // Coverage compares outcomes with the holdout predictions old enough for theirs to have arrived.
@@ -203,8 +209,29 @@ export function analyseWindow(
   };
 }
 
-/** Feature windows as the skew analysis wants them, summed over every other attribute. */
-function featureWindows(scope: WindowScope): Map<string, FeatureWindow> {
+/**
+ * The reference period when the reference is live traffic: the pinned period when one is configured, else
+ * the previous window of the same length (which moves with this one).
+ */
+function referencePeriod(
+  scope: WindowScope,
+  windowMs: number,
+  settings: ModelSettings,
+): { period: WindowScope; pinned: boolean } {
+  const pinned = settings.reference?.kind === 'pinned' ? settings.reference : undefined;
+  return pinned
+    ? { period: { ...scope, fromMs: pinned.fromMs, toMs: pinned.toMs }, pinned: true }
+    : {
+        period: { ...scope, fromMs: scope.fromMs - windowMs, toMs: scope.fromMs, movesWithMs: scope.toMs },
+        pinned: false,
+      };
+}
+
+/**
+ * Feature windows as the skew analysis wants them, summed over every other attribute; with `raw`, also
+ * the raw values a service without a profile records (`ml.feature.value`), by feature with its own bounds.
+ */
+function featureWindows(scope: WindowScope, raw = false): Map<string, FeatureWindow> {
   const out = new Map<string, FeatureWindow>();
   const entry = (name: string) => {
     let w = out.get(name);
@@ -225,6 +252,22 @@ function featureWindows(scope: WindowScope): Map<string, FeatureWindow> {
   }
   for (const c of counters(scope, 'ml.feature.missing'))
     entry(String(c.attributes['ml.feature.name'])).missing += c.value;
+  if (raw) {
+    const byFeature = new Map<string, HistogramAggregate[]>();
+    for (const h of histograms(scope, 'ml.feature.value')) {
+      const name = String(h.attributes['ml.feature.name']);
+      const series = byFeature.get(name);
+      if (series) series.push(h);
+      else byFeature.set(name, [h]);
+    }
+    for (const [name, series] of byFeature) {
+      const summed = sumHistograms(series).groups.get('');
+      if (!summed) continue;
+      const w = entry(name);
+      w.valueCounts = summed.counts;
+      w.valueBounds = summed.bounds;
+    }
+  }
   return out;
 }
 

@@ -12,6 +12,9 @@ import { type ReferenceLaws, referenceLaws } from './reference-laws.js';
 export interface FeatureWindow {
   /** numeric: `ml.feature.quantile` bucket counts on the profile's quantileBoundaries */
   quantileCounts?: ArrayLike<number>;
+  /** numeric without a profile: `ml.feature.value` bucket counts on `valueBounds` */
+  valueCounts?: ArrayLike<number>;
+  valueBounds?: readonly number[];
   /** categorical: `ml.feature.category` counts by category */
   categoryCounts?: Readonly<Record<string, number>>;
   /** `ml.feature.missing` count */
@@ -46,7 +49,8 @@ export interface FeatureSkew {
   alert: boolean;
 }
 
-const NUMERIC_METHODS: readonly DistanceMethod[] = ['jensenShannon', 'psi', 'ksBinned'];
+/** Distances of a numeric feature; the first is the one its p-value is of. */
+export const NUMERIC_METHODS: readonly DistanceMethod[] = ['jensenShannon', 'psi', 'ksBinned'];
 
 /**
  * Training–serving skew of every profiled feature in one window, ranked most skewed first. Each
@@ -67,6 +71,14 @@ export function trainingServingSkew(
       plan.type === 'numeric' ? numericSkew(plan, window, alpha) : categoricalSkew(plan, window, alpha);
     if (result) results.push(result);
   }
+  return ranked(results, alpha);
+}
+
+/**
+ * Marks the features skewed after Benjamini–Hochberg at level α across all of them and sorts them most
+ * skewed first: by p-value, ties (all ≈ 0) by how far the primary distance is past its threshold.
+ */
+export function ranked(results: FeatureSkew[], alpha: number): FeatureSkew[] {
   const rejected = benjaminiHochberg(
     results.map((r) => r.pValue),
     alpha,
@@ -170,7 +182,7 @@ function missingChanged(missing: number, n: number, referenceMissingRate: number
   return referenceMissingRate < interval.lower || referenceMissingRate > interval.upper;
 }
 
-function measure(
+export function measure(
   method: DistanceMethod,
   laws: ReferenceLaws,
   value: number,
@@ -220,7 +232,7 @@ function chiSquaredGoodnessOfFit(reference: number[], current: number[]): number
   return kept < 2 ? 1 : chiSquaredSurvival(statistic, kept - 1);
 }
 
-function total(values: ArrayLike<number>): number {
+export function total(values: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i] as number;
   return sum;
