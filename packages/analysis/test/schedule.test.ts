@@ -79,3 +79,37 @@ describe('runCycleYielding', () => {
     expect(order).toEqual(['export', 'cycle']);
   });
 });
+
+describe('the server’s cycle', () => {
+  it('analyses each model over its configured windows, so monitors on them can fire', async () => {
+    const { startServer } = await import('../src/index.js');
+    const server = await startServer({
+      port: 0,
+      dbPath: ':memory:',
+      models: {
+        a: {
+          windows: [{ name: '6h', ms: 6 * 3_600_000 }],
+          monitors: [{ name: 'busy', value: 'predictions', window: '6h', above: 1 }],
+        },
+      },
+    });
+    try {
+      for (const model of ['a', 'b']) {
+        const response = await fetch(`${server.url}/v1/metrics`, {
+          method: 'POST',
+          body: scores(model, [10, 20, 30, 40], NOW - 60_000),
+          headers: { 'content-type': 'application/json' },
+        });
+        expect(response.status).toBe(200);
+      }
+      const reports = server.analyse();
+      expect(reports.map((r) => `${r.model} ${r.window}`)).toEqual(['a 6h', 'b 1h', 'b 24h', 'b 7d']);
+      const { monitors } = (await (await fetch(`${server.url}/api/alerts`)).json()) as {
+        monitors: { monitor: string; status: string; value: number | null }[];
+      };
+      expect(monitors.map((m) => [m.monitor, m.status, m.value])).toEqual([['busy', 'firing', 100]]);
+    } finally {
+      await server.close();
+    }
+  });
+});

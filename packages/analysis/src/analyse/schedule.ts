@@ -11,7 +11,8 @@ export const DEFAULT_WINDOWS: readonly { name: string; ms: number }[] = [
 ];
 
 /**
- * One analysis cycle: every model version seen in the store, every window; the reports go to the
+ * One analysis cycle: every model version seen in the store, over its configured windows (else
+ * `windows`); the reports go to the
  * emitter (which re-emits them as OTel metrics) and are returned. A model whose analysis fails is
  * reported on stderr and skipped, so one bad model does not silence the others.
  */
@@ -60,11 +61,12 @@ function* cycleSteps(
   windows: readonly { name: string; ms: number }[],
 ): Generator<() => ModelReport | undefined> {
   for (const model of store.models()) {
+    const own = settings.get(model.name) ?? {};
     for (const { version } of model.versions) {
-      for (const window of windows) {
+      for (const window of own.windows ?? windows) {
         yield () => {
           try {
-            return analyseWindow(store, model.name, version, window, nowMs, settings.get(model.name) ?? {});
+            return analyseWindow(store, model.name, version, window, nowMs, own);
           } catch (error) {
             console.error(
               `modelpulse: analysis of ${model.name} ${version} over ${window.name} failed: ${(error as Error).message}`,
