@@ -106,7 +106,13 @@ describe('read API', () => {
 
   it('requires the API token when one is configured', async () => {
     const app = createApp({ store, apiToken: 't0ken' });
-    expect((await app.request('/api/models')).status).toBe(401);
+    const refused = await app.request('/api/models');
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(await refused.json()).toEqual({
+      error: 'Unauthorized: send Authorization: Bearer <MODELPULSE_API_TOKEN>.',
+    });
     expect((await app.request('/api/models', { headers: { authorization: 'Bearer t0ken' } })).status).toBe(
       200,
     );

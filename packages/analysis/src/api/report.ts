@@ -29,6 +29,10 @@ export function reportRoutes(
       c.req.query('version') ?? [...versions].sort((a, b) => b.lastSeenMs - a.lastSeenMs)[0]?.version;
     if (version === undefined)
       throw new HTTPException(404, { message: `No data for model ${JSON.stringify(model)}.` });
+    if (!versions.some((v) => v.version === version))
+      throw new HTTPException(404, {
+        message: `No data for version ${JSON.stringify(version)} of model ${JSON.stringify(model)} (versions seen: ${versions.map((v) => v.version).join(', ')}).`,
+      });
     return c.json(
       analyseWindow(store, model, version, { name: windowName, ms }, now(), settings.get(model) ?? {}),
     );

@@ -9,14 +9,28 @@ export async function fetchReport(
   version?: string,
 ): Promise<ModelReport> {
   const query = new URLSearchParams({ window, ...(version ? { version } : {}) });
-  const response = await fetch(`${url}/api/models/${encodeURIComponent(model)}/report?${query}`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  const body = (await response.json()) as ModelReport | { error: string };
-  if (!response.ok || 'error' in body) {
+  const address = `${url}/api/models/${encodeURIComponent(model)}/report?${query}`;
+  let response: Response;
+  try {
+    response = await fetch(address, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  } catch (error) {
+    // fetch says only "fetch failed"; the reason (connection refused, unknown host) is its cause.
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
     throw new Error(
-      `${url} answered ${response.status}: ${'error' in body ? body.error : response.statusText}`,
+      `cannot reach the service at ${url} (${cause?.code ?? cause?.message ?? (error as Error).message}); is modelpulse serve running there? (--url or MODELPULSE_URL)`,
     );
+  }
+  const text = await response.text();
+  let body: ModelReport | { error: string } | undefined;
+  try {
+    body = JSON.parse(text) as ModelReport | { error: string };
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok || body === undefined || 'error' in body) {
+    const reason = body && 'error' in body ? body.error : text.trim() || response.statusText;
+    const hint = response.status === 401 ? ' (set MODELPULSE_API_TOKEN to the service’s API token)' : '';
+    throw new Error(`${url} answered ${response.status}: ${reason}${hint}`);
   }
   return body;
 }
@@ -24,6 +38,9 @@ export async function fetchReport(
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '—' : `${(100 * v).toFixed(1)} %`;
 const num = (v: number) => (Math.abs(v) >= 1000 || v === 0 ? v.toFixed(0) : v.toPrecision(3));
+
+/** Skew rows shown; the rest are counted. */
+const SKEW_ROWS = 15;
 
 /** The report as readable terminal tables. */
 export function formatReport(r: ModelReport): string {
@@ -57,7 +74,7 @@ export function formatReport(r: ModelReport): string {
       table(
         ['feature', 'type', 'n', 'distance', 'threshold', 'p-value', 'unseen', 'missing', 'alert'],
         r.skew
-          .slice(0, 15)
+          .slice(0, SKEW_ROWS)
           .map((s) => [
             s.feature,
             s.type,
@@ -71,13 +88,18 @@ export function formatReport(r: ModelReport): string {
           ]),
       ),
     );
-  } else lines.push('  no profile or no feature data');
+    if (r.skew.length > SKEW_ROWS) lines.push(`  … ${r.skew.length - SKEW_ROWS} more (--json for all)`);
+  } else lines.push('  no feature data in the window (without a profile: or in its reference)');
   lines.push('');
   if (r.holdout) {
     const m = r.holdout.metrics;
     lines.push(
       `Holdout outcomes (positive: ${r.holdout.positive}; ${r.holdout.outcomes} outcomes, coverage ${pct(r.holdout.coverage)})`,
     );
+    if (r.holdout.unlabelled > 0)
+      lines.push(
+        `  ${r.holdout.unlabelled} of them without a predicted label that no stored prediction span supplied: the metrics below count the other ${r.holdout.outcomes - r.holdout.unlabelled}`,
+      );
     lines.push(
       table(
         ['metric', 'value', 'interval'],
