@@ -529,6 +529,21 @@ describe('modelpulse flags', () => {
     expect(result.stdout).toContain('rules              print Prometheus alerting rules');
   });
 
+  it('names the environment variable when a bad port comes from there', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', CLI, 'serve', '--db', ':memory:'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { ...process.env, MODELPULSE_PORT: 'abc' },
+      },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('modelpulse: MODELPULSE_PORT must be a port number, got "abc".');
+  });
+
   it('exits 2 naming the flag for a retention that is not a duration', () => {
     const result = spawnSync(
       process.execPath,

@@ -308,6 +308,10 @@ describe('modelpulse profile: errors', () => {
     );
     await expect(profile([join(dir, 'data.txt'), '--label', 'x'])).rejects.toThrow(/pass --format/);
     await expect(profile([CSV])).rejects.toThrow(/--label/);
+    const quiet = { stdout: new PassThrough(), stderr: new PassThrough() };
+    await expect(
+      runProfile([CSV, '--label', 'Status', '--out', join(dir, 'absent', 'folder', 'baseline.json')], quiet),
+    ).rejects.toThrow(`--out: folder ${join(dir, 'absent', 'folder')} does not exist.`);
   });
 });
 

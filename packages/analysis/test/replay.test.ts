@@ -70,4 +70,18 @@ describe('modelpulse replay', () => {
       store.close();
     }
   });
+
+  it('fails lines that are not export requests at all, and skips log exports, storing nothing', async () => {
+    const file = join(dir, 'garbage.jsonl');
+    const random = Buffer.from(Array.from({ length: 100 }, (_, i) => (i * 151 + 7) % 256)).toString('latin1');
+    writeFileSync(file, `hello\n${random}\n{"resourceLogs":[]}\n{"something":"else"}\n`);
+    const summary = await replay(file, join(dir, 'garbage.db'), new PassThrough());
+    expect(summary.skippedLines).toBe(1);
+    expect(summary.failedLines).toBe(3);
+    expect(summary.errors[0]).toBe(
+      'line 1: not an OTLP/JSON export request (no resourceMetrics, resourceSpans or resourceLogs)',
+    );
+    expect(summary.errors.map((e) => e.split(':')[0])).toEqual(['line 1', 'line 2', 'line 4']);
+    expect(summary.metricPoints.accepted + summary.spans.accepted).toBe(0);
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -198,6 +198,15 @@ afterEach(() => {
 // ---- opening ------------------------------------------------------------------------------------
 
 describe('Store.open', () => {
+  it('names a file that is not a database, and leaves it as it was', () => {
+    const path = join(dir, 'notes.txt');
+    writeFileSync(path, 'not a database, just some text that a wrong --db points at\n'.repeat(100));
+    expect(() => open({ path })).toThrow(`${path}: file is not a database`);
+    expect(readFileSync(path, 'utf8')).toBe(
+      'not a database, just some text that a wrong --db points at\n'.repeat(100),
+    );
+  });
+
   it('creates a WAL database at the current schema version', () => {
     const path = join(dir, 'm.db');
     const warn = vi.spyOn(console, 'warn');

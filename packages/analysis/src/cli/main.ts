@@ -58,9 +58,13 @@ async function main(argv: string[]): Promise<number> {
     const portText = values.port ?? env.MODELPULSE_PORT;
     const port = portText === undefined ? (fromFile?.port ?? 4318) : Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new UsageError(`--port must be a port number, got ${portText}.`);
+      throw new UsageError(
+        `${values.port === undefined ? 'MODELPULSE_PORT' : '--port'} must be a port number, got ${JSON.stringify(portText)}.`,
+      );
     const retention = values.retention ?? env.MODELPULSE_RETENTION;
-    const retentionMs = retention ? parseDuration('--retention', retention) : fromFile?.retentionMs;
+    const retentionMs = retention
+      ? parseDuration(values.retention === undefined ? 'MODELPULSE_RETENTION' : '--retention', retention)
+      : fromFile?.retentionMs;
     const token = values.token ?? env.MODELPULSE_INGEST_TOKEN;
     const server = await startServer({
       port,

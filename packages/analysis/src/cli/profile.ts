@@ -1,4 +1,5 @@
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildProfile, type Profile, type ProfileSchema } from '@modelpulse/stats';
 import { ProgressBar } from './progress.js';
@@ -55,6 +56,10 @@ export async function runProfile(args: string[], io: Io = process): Promise<numb
     throw error;
   });
   if (!info.isFile()) throw new ProfileUsageError(`${options.file} is not a file.`);
+  // Before reading the data, which can take minutes.
+  const outDir = dirname(resolve(options.out));
+  const folder = await stat(outDir).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new ProfileUsageError(`--out: folder ${outDir} does not exist.`);
 
   const bar =
     io.stderr.isTTY && info.size >= PROGRESS_MIN_BYTES
@@ -287,7 +292,9 @@ async function writeAtomically(path: string, text: string): Promise<void> {
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    throw new DataError(
+      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+    );
   }
 }
 

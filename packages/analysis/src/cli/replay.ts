@@ -9,7 +9,9 @@ export interface ReplaySummary {
   lines: number;
   metricPoints: { accepted: number; rejected: number };
   spans: { accepted: number; rejected: number };
+  /** log export lines: received, not stored */
   skippedLines: number;
+  /** lines that are not an OTLP/JSON export request, or a malformed one */
   failedLines: number;
   errors: string[];
 }
@@ -17,7 +19,8 @@ export interface ReplaySummary {
 /**
  * Ingests a file written by the Collector's `file` exporter (JSON lines, one ExportMetricsServiceRequest
  * or ExportTraceServiceRequest per line) into the store, line by line, with a progress bar. A bad line
- * is reported with its number and skipped; the others are still ingested.
+ * (malformed, or not an export request at all) is reported with its number and skipped; the others are
+ * still ingested. Log export lines are counted as skipped.
  */
 export async function replay(
   file: string,
@@ -57,7 +60,13 @@ export async function replay(
           const r = store.ingestTraces(decodeTracesRequest(bytes, 'json'), Date.now());
           summary.spans.accepted += r.accepted;
           summary.spans.rejected += r.rejected;
-        } else summary.skippedLines++;
+        } else if (line.includes('"resourceLogs"') || line.includes('"resource_logs"')) {
+          summary.skippedLines++; // logs are received but not stored
+        } else {
+          throw new OtlpDecodeError(
+            'not an OTLP/JSON export request (no resourceMetrics, resourceSpans or resourceLogs)',
+          );
+        }
       } catch (error) {
         if (!(error instanceof OtlpDecodeError || error instanceof SyntaxError)) throw error;
         summary.failedLines++;

@@ -156,9 +156,8 @@ export class Store {
 
   static open(options: StoreOptions): Store {
     const resolved = resolveOptions(options);
-    const db = new Database(resolved.path);
+    const db = openDatabase(resolved);
     try {
-      configure(db, resolved.synchronous);
       migrate(db, resolved.path);
       const bucketMs = settleBucketMs(db, resolved.path, resolved.bucketMs, DEFAULT_BUCKET_MS);
       const store = new Store(db, resolved, bucketMs);
@@ -385,5 +384,18 @@ export class Store {
       this.#log.close();
       this.#db.close();
     }
+  }
+}
+
+/** The database file, opened and configured; an unusable one (not a database, unreadable) is named. */
+function openDatabase(options: ResolvedOptions): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(options.path);
+    configure(db, options.synchronous);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw new Error(`${options.path}: ${(error as Error).message}`, { cause: error });
   }
 }
