@@ -375,6 +375,11 @@ describe('loadConfig: every rule names the file and the bad field', () => {
       ),
       `${M}.monitors[0].value: feature "income" is not in the profile (age, purpose)`,
     ],
+    [
+      'positive label not in the profile',
+      model('profile: baseline.json\npositive: bad'),
+      `${M}.positive: label "bad" is not among the profile's labels (accept, reject)`,
+    ],
   ];
   it.each(cases)('%s', (_, text, fragment) => {
     expect(errorOf(text)).toContain(fragment);

@@ -27,7 +27,7 @@ export interface Instruments {
   dropped: Counter;
 }
 
-/** The instruments of DESIGN.md's table, with their units and bucket advice. */
+/** The instruments of docs/semantic-conventions.md, with their units and bucket advice. */
 export function createInstruments(config: MonitorConfig): Instruments {
   const { meter } = config;
   const unitBuckets = (explicitBucketBoundaries: number[]) => ({ advice: { explicitBucketBoundaries } });

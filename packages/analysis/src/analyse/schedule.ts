@@ -3,7 +3,7 @@ import type { Store } from '../store/index.js';
 import { analyseWindow, type ModelSettings } from './cycle.js';
 import type { ModelReport } from './report.js';
 
-/** Windows analysed by default, as DESIGN.md asks: the last hour, day and week. */
+/** Windows analysed by default: the last hour, day and week. */
 export const DEFAULT_WINDOWS: readonly { name: string; ms: number }[] = [
   { name: '1h', ms: 3_600_000 },
   { name: '24h', ms: 86_400_000 },

@@ -5,7 +5,7 @@ import { type FeatureSkew, type FeatureWindow, measure, NUMERIC_METHODS, ranked,
 
 /**
  * Skew of a model without a profile: each feature of the window against the same feature in a reference
- * window of live traffic (the previous window, or a pinned period), as DESIGN.md asks. Numeric features
+ * window of live traffic (the previous window, or a pinned period). Numeric features
  * come as their raw `ml.feature.value` histograms, categorical ones as recorded. The distances are those
  * measured against a profile; their thresholds and p-values count the reference as the sample it is
  * (`referenceN`), so two windows of the same traffic alarm at rate α. Categorical p-values come from

@@ -122,7 +122,7 @@ function resolveConfig(file: ConfigFile, path: string): ResolvedConfig {
     const profilePath = m.profile === undefined ? undefined : resolve(base, m.profile);
     const profile =
       profilePath === undefined ? undefined : readProfile(profilePath, `${at}.profile`, problems);
-    if (profile) checkSkewFeatures(m, profile, at, problems);
+    if (profile) checkAgainstProfile(m, profile, at, problems);
     models[name] = resolveModel(m, profilePath, profile);
   }
   if (problems.length > 0) throw new ConfigError(path, problems);
@@ -207,13 +207,20 @@ function readProfile(
   }
 }
 
-/** A `skew.<feature>.…` monitor must name a feature the profile knows. */
-function checkSkewFeatures(
+/** `positive` must be one of the profile's labels, and a `skew.<feature>.…` monitor name one of its features. */
+function checkAgainstProfile(
   m: ModelConfigFile,
   profile: Profile,
   at: string,
   problems: { path: string; message: string }[],
 ): void {
+  const classes = Object.keys(profile.label?.classes ?? {});
+  if (m.positive !== undefined && classes.length > 0 && !classes.includes(m.positive)) {
+    problems.push({
+      path: `${at}.positive`,
+      message: `label ${JSON.stringify(m.positive)} is not among the profile's labels (${classes.join(', ')})`,
+    });
+  }
   m.monitors.forEach((spec, i) => {
     const value = parseValuePath(spec.value);
     if (typeof value !== 'string' && value.kind === 'skew' && !(value.feature in profile.features)) {
