@@ -37,6 +37,21 @@ export function nullShares(reference: ArrayLike<number>): ArrayLike<number> {
 }
 
 /**
+ * The law a sample reference (a window of live traffic, `referenceN` values) is simulated at: its counts
+ * plus half a count in every bin (Jeffreys' prior), not its bare shares. A bin the reference sample missed
+ * is rarely empty in truth; simulated at zero mass, it never shows up in simulated windows, while the live
+ * window does show values there, so small windows alarmed too often. Between two healthy windows of 50
+ * values on 12 bins, the Jensen–Shannon p-value fell below α = 1 % in 19 of 500 pairs with the bare shares
+ * and 7 with this law (PSI's threshold: 21 → 11; test/window-skew.test.ts); from 200 values on, both
+ * gave about α in a scratch run of 500 pairs per size.
+ */
+function sampleLaw(reference: ArrayLike<number>, referenceN: number): number[] {
+  let total = 0;
+  for (let i = 0; i < reference.length; i++) total += reference[i] as number;
+  return Array.from(reference, (v) => (total > 0 ? (v / total) * referenceN : 0) + 0.5);
+}
+
+/**
  * One reference's no-drift laws (thresholds and p-values at any window size, kept between cycles) and
  * the simulation sizes recently used for it. Distances are measured against the reference itself; the
  * laws are those of its {@link nullShares}, shared by every reference with the same ones.
@@ -48,6 +63,10 @@ export class ReferenceLaws {
 
   constructor(reference: ArrayLike<number>, options: NullThresholdOptions) {
     this.#exact = new NullReference(reference, options);
+    if (options.referenceN !== undefined) {
+      this.#law = new NullReference(sampleLaw(reference, options.referenceN), options);
+      return;
+    }
     const shares = nullShares(reference);
     this.#law = shares === reference ? this.#exact : sharedLaw(shares, options);
   }
