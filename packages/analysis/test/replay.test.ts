@@ -9,6 +9,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, describe, expect, it } from 'vitest';
 import { replay } from '../src/cli/replay.js';
+import { startServer } from '../src/index.js';
 import { Store } from '../src/store/index.js';
 import { startCapture } from './otlp-capture.js';
 
@@ -83,5 +84,62 @@ describe('modelpulse replay', () => {
     );
     expect(summary.errors.map((e) => e.split(':')[0])).toEqual(['line 1', 'line 2', 'line 4']);
     expect(summary.metricPoints.accepted + summary.spans.accepted).toBe(0);
+  });
+
+  it('sends the lines to a running service with --url, which answers for them at once', async () => {
+    const server = await startServer({ port: 0, dbPath: ':memory:', ingestToken: 'in' });
+    try {
+      const nowNs = BigInt(Date.now()) * 1_000_000n;
+      const point = (counts: string[], startsAfterItsTime = false) => ({
+        attributes: [
+          { key: 'ml.model.name', value: { stringValue: 'm' } },
+          { key: 'ml.model.version', value: { stringValue: '1' } },
+        ],
+        startTimeUnixNano: String(startsAfterItsTime ? nowNs + 1n : nowNs - 60_000_000_000n),
+        timeUnixNano: String(nowNs),
+        count: String(counts.reduce((a, c) => a + Number(c), 0)),
+        sum: 1,
+        bucketCounts: counts,
+        explicitBounds: [0.5],
+      });
+      // Two points, one starting after its own time: rejected by the service, the other kept.
+      const line = JSON.stringify({
+        resourceMetrics: [
+          {
+            scopeMetrics: [
+              {
+                metrics: [
+                  {
+                    name: 'ml.prediction.score',
+                    histogram: {
+                      aggregationTemporality: 1,
+                      dataPoints: [point(['2', '1']), point(['1', '1'], true)],
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      });
+      const file = join(dir, 'to-service.jsonl');
+      writeFileSync(file, `${line}\n{"resourceMetrics": [ broken\n`);
+      await expect(replay(file, { url: server.url }, new PassThrough())).rejects.toThrow(
+        `${server.url} answered 401: Ingest requires Authorization: Bearer <MODELPULSE_INGEST_TOKEN>. (set MODELPULSE_INGEST_TOKEN to its ingest token)`,
+      );
+      const summary = await replay(file, { url: server.url, token: 'in' }, new PassThrough());
+      expect(summary.metricPoints).toEqual({ accepted: 1, rejected: 1 });
+      expect(summary.failedLines).toBe(1);
+      expect(summary.errors[0]).toMatch(/^line 2: /);
+      const [series] = server.store.histograms({
+        model: 'm',
+        instrument: 'ml.prediction.score',
+        fromMs: 0,
+        toMs: Date.now() + 60_000,
+      });
+      expect(series?.count).toBe(3);
+    } finally {
+      await server.close();
+    }
   });
 });

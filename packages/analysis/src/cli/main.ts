@@ -27,8 +27,10 @@ Commands:
     --version V        default: the latest seen
     --url URL          the service (env MODELPULSE_URL, default http://127.0.0.1:4318); token: MODELPULSE_API_TOKEN
     --json             the report document instead of tables
-  replay FILE        ingest a Collector file-exporter JSON-lines file into the store
-    --db PATH          as for serve (flag, MODELPULSE_DB, the config's server.db, the default)
+  replay FILE        ingest a Collector file-exporter JSON-lines file
+    --url URL          into a running service, over OTLP/HTTP (token: MODELPULSE_INGEST_TOKEN)
+    --db PATH          else into this database file, of a stopped service (as for serve: flag,
+                       MODELPULSE_DB, the config's server.db, the default)
     --config PATH      as for serve
 ${PROFILE_USAGE}
 ${RULES_USAGE}`;
@@ -109,17 +111,22 @@ async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { db: { type: 'string' }, config: { type: 'string' } },
+      options: { db: { type: 'string' }, config: { type: 'string' }, url: { type: 'string' } },
     });
     const file = positionals[0];
     if (!file) throw new UsageError('replay needs the FILE written by the Collector file exporter.');
-    const fromFile = serverConfig(values.config);
-    if (fromFile === null) return 2;
-    const summary = await replay(
-      file,
-      values.db ?? env.MODELPULSE_DB ?? fromFile?.dbPath ?? DEFAULT_DB,
-      process.stderr,
-    );
+    if (values.url !== undefined && values.db !== undefined)
+      throw new UsageError('replay takes --url (a running service) or --db (a stopped one), not both.');
+    let to: string | { url: string; token?: string };
+    if (values.url !== undefined) {
+      const token = env.MODELPULSE_INGEST_TOKEN;
+      to = { url: values.url.replace(/\/+$/, ''), ...(token ? { token } : {}) };
+    } else {
+      const fromFile = serverConfig(values.config);
+      if (fromFile === null) return 2;
+      to = values.db ?? env.MODELPULSE_DB ?? fromFile?.dbPath ?? DEFAULT_DB;
+    }
+    const summary = await replay(file, to, process.stderr);
     console.log(JSON.stringify(summary));
     return summary.failedLines > 0 ? 1 : 0;
   }
