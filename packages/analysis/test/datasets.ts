@@ -32,10 +32,14 @@ export function creditData(): Row[] {
   });
 }
 
-/** NannyML's California housing reference period, read in place from ../shared/datasets (never copied). */
+/**
+ * NannyML's California housing reference period, read in place (never copied): from the folder named by
+ * MODELPULSE_DATASETS, else from ../shared/datasets beside the repository.
+ */
 export const NANNYML_REFERENCE = join(
-  import.meta.dirname,
-  ...['..', '..', '..', '..', 'shared', 'datasets', 'nannyml-california', 'california_housing_reference.csv'],
+  process.env.MODELPULSE_DATASETS ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'datasets'),
+  'nannyml-california',
+  'california_housing_reference.csv',
 );
 export const nannymlAvailable = existsSync(NANNYML_REFERENCE);
 
