@@ -220,53 +220,67 @@ export function createModelMonitor(options: ModelMonitorOptions): ModelMonitor {
     wrapOptions: WrapOptions<Args, Result> = {},
   ): (...args: Args) => Result {
     const toPrediction = wrapOptions.toPrediction ?? defaultPrediction;
-    const finish = guarded((span: Span, started: number, args: Args, result: unknown, error: unknown) => {
-      const seconds = (performance.now() - started) / 1000;
-      if (error === undefined) {
-        instruments.duration.record(seconds, base);
-        const prediction = toPrediction(result as Awaited<Result>, args);
-        if (prediction !== undefined) recordPredictionOn(prediction, span);
-      } else {
-        const type = errorType(error);
-        instruments.duration.record(
-          seconds,
-          attributesFor(`error\0${type}`, () => ({ ...base, [ATTR_ERROR_TYPE]: type })),
-        );
-        span.setAttribute(ATTR_ERROR_TYPE, type);
-        if (error instanceof Error) span.recordException(error);
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: error instanceof Error ? error.message : String(error),
-        });
-      }
-    });
+    /** `failed`: the call threw or rejected (with any value, `undefined` included). */
+    const finish = guarded(
+      (span: Span, started: number, args: Args, result: unknown, failed: boolean, error: unknown) => {
+        const seconds = (performance.now() - started) / 1000;
+        if (!failed) {
+          instruments.duration.record(seconds, base);
+          const prediction = toPrediction(result as Awaited<Result>, args);
+          if (prediction !== undefined) recordPredictionOn(prediction, span);
+        } else {
+          const type = errorType(error);
+          instruments.duration.record(
+            seconds,
+            attributesFor(`error\0${type}`, () => ({ ...base, [ATTR_ERROR_TYPE]: type })),
+          );
+          span.setAttribute(ATTR_ERROR_TYPE, type);
+          if (error instanceof Error) span.recordException(error);
+          span.setStatus({
+            code: SpanStatusCode.ERROR,
+            message: error instanceof Error ? error.message : String(error),
+          });
+        }
+      },
+    );
     return function wrapped(this: unknown, ...args: Args): Result {
       const started = performance.now();
       const span = config.tracer.startSpan(predictSpanName, { attributes: base });
-      const end = (result: unknown, error: unknown) => {
-        finish(span, started, args, result, error);
+      const end = (result: unknown, failed: boolean, error?: unknown) => {
+        finish(span, started, args, result, failed, error);
         span.end();
       };
       let result: Result;
       try {
         result = context.with(trace.setSpan(context.active(), span), () => fn.apply(this, args));
       } catch (error) {
-        end(undefined, error ?? new Error('undefined was thrown'));
+        end(undefined, true, error);
         throw error;
       }
+      if (result instanceof Promise) {
+        // Observed, not replaced: the caller keeps the very promise, with any properties of its own. The
+        // observer handles a rejection, so a promise the caller drops no longer reports as unhandled.
+        result.then(
+          (value) => end(value, false),
+          (error: unknown) => end(undefined, true, error),
+        );
+        return result;
+      }
       if (isPromiseLike(result)) {
-        return result.then(
+        // Another thenable (a query builder, say) may start work each time `then` is called: it is
+        // called once, here, and the caller gets a promise of its outcome.
+        return Promise.resolve(result).then(
           (value) => {
-            end(value, undefined);
+            end(value, false);
             return value;
           },
           (error: unknown) => {
-            end(undefined, error ?? new Error('undefined was thrown'));
+            end(undefined, true, error);
             throw error;
           },
         ) as Result;
       }
-      end(result, undefined);
+      end(result, false);
       return result;
     };
   }

@@ -148,4 +148,43 @@ describe('wrap', () => {
     expect(metric(all, 'ml.prediction.score')).toBeUndefined();
     expect(metric(all, 'ml.prediction.duration')?.points[0]?.count).toBe(1);
   });
+
+  it('returns the very promise the model returned, own properties and all', async () => {
+    const promise = Object.assign(Promise.resolve(0.4), { requestId: 'r-1' });
+    const predict = monitor.wrap(() => promise);
+    const returned = predict();
+    expect(returned).toBe(promise);
+    expect(returned.requestId).toBe('r-1');
+    await returned;
+    expect(metric(await h.metrics(), 'ml.prediction.score')?.points[0]?.count).toBe(1);
+  });
+
+  it('calls a thenable that is not a promise once, and returns a promise of its value', async () => {
+    let calls = 0;
+    const query = {
+      then(resolve: (value: number) => void) {
+        calls++; // a query builder would run its query here
+        resolve(0.6);
+      },
+    };
+    const predict = monitor.wrap(() => query);
+    expect(await predict()).toBe(0.6);
+    expect(calls).toBe(1);
+    expect(metric(await h.metrics(), 'ml.prediction.score')?.points[0]?.sum).toBe(0.6);
+  });
+
+  it('records a thrown non-Error, undefined included, as error.type _OTHER without an exception event', async () => {
+    const predict = monitor.wrap((): number => {
+      throw undefined;
+    });
+    expect(() => predict()).toThrow();
+    expect(h.spans()).toEqual([
+      {
+        name: 'ml.predict loan-rejection',
+        attributes: { ...MODEL, 'error.type': '_OTHER' },
+        status: { code: 2, message: 'undefined' },
+        events: [],
+      },
+    ]);
+  });
 });
