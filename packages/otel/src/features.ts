@@ -1,5 +1,5 @@
 import { type FeatureProfile, quantilePosition } from '@modelpulse/stats';
-import type { Attributes } from '@opentelemetry/api';
+import { type Attributes, diag } from '@opentelemetry/api';
 import { BoundedValues } from './bounded.js';
 import type { MonitorConfig } from './config.js';
 import type { Drops } from './drops.js';
@@ -66,11 +66,32 @@ export class FeatureRecorder {
   private recordRaw(name: string, value: unknown): void {
     if (isMissing(value)) this.instruments.featureMissing.add(1, this.series(name));
     else if (typeof value === 'number') {
-      if (Number.isFinite(value)) this.instruments.featureValue.record(value, this.series(name));
-      else this.invalid(name, value, 'a finite number');
-    } else if (typeof value === 'string' || typeof value === 'boolean') {
+      if (!Number.isFinite(value)) this.invalid(name, value, 'a finite number');
+      else if (value < 0) {
+        // SDK histograms drop negative values (with only a diag message): count it where users look.
+        this.drops.drop(
+          'invalid_feature',
+          `feature ${JSON.stringify(name)}: a negative value cannot be recorded in the ml.feature.value histogram; give the monitor a profile to record positions in the training distribution instead`,
+        );
+      } else this.instruments.featureValue.record(value, this.series(name));
+    } else if (typeof value === 'boolean') {
       this.instruments.featureCategory.add(1, this.category(name, String(value)));
+    } else if (typeof value === 'string') {
+      // Without a profile to bound it to the training categories, a string is the input itself (an email, a
+      // name): it becomes a metric attribute only for features allowed to carry values.
+      if (this.config.capture.has(name)) this.instruments.featureCategory.add(1, this.category(name, value));
+      else this.warnUncaptured(name);
     } else this.invalid(name, value, 'a number, string or boolean');
+  }
+
+  private readonly uncaptured = new Set<string>();
+
+  private warnUncaptured(name: string): void {
+    if (this.uncaptured.has(name)) return;
+    this.uncaptured.add(name);
+    diag.warn(
+      `@modelpulse/otel: feature ${JSON.stringify(name)}: string values are recorded as categories only with a profile, or when the feature is listed in captureFeatures (its values would become metric attributes)`,
+    );
   }
 
   private invalid(name: string, value: unknown, expected: string): void {

@@ -180,6 +180,7 @@ describe('without a profile', () => {
       meter: h.meter,
       tracer: h.tracer,
       limits: { categories: 3 },
+      captureFeatures: ['city'], // string values become attributes only when allowed
     });
     for (let i = 0; i < 10_000; i++)
       bare.recordPrediction({ score: 0.5, features: { city: `city-${i}`, income: i } });
@@ -201,6 +202,30 @@ describe('without a profile', () => {
       ['city-1', 1],
       ['city-2', 1],
     ]);
+  });
+
+  it('keeps string values out of metric attributes unless allowed, and counts negative raw values it cannot record', async () => {
+    const bare = createModelMonitor({ model: { name: 'm', version: '1' }, meter: h.meter, tracer: h.tracer });
+    bare.recordPrediction({ score: 0.5, features: { email: 'ann@example.com', member: true, balance: -10 } });
+    const all = await h.metrics();
+    expect(
+      metric(all, 'ml.feature.category')?.points.map((p) => [
+        p.attributes['ml.feature.name'],
+        p.attributes['ml.feature.category'],
+      ]),
+    ).toEqual([['member', 'true']]);
+    expect(metric(all, 'ml.feature.value')).toBeUndefined();
+    expect(metric(all, 'ml.monitor.dropped')?.points).toEqual([
+      {
+        attributes: {
+          'ml.model.name': 'm',
+          'ml.model.version': '1',
+          'ml.monitor.drop.reason': 'invalid_feature',
+        },
+        value: 1,
+      },
+    ]);
+    expect(JSON.stringify(all)).not.toContain('ann@example.com');
   });
 });
 
