@@ -48,6 +48,8 @@ export function resolveConfig(
   }
   let holdout: MonitorConfig['holdout'];
   if (options.holdout !== undefined) {
+    if (typeof options.holdout !== 'object' || options.holdout === null)
+      fail('options.holdout', 'must be an object with rate and salt', options.holdout);
     const { rate, salt } = options.holdout;
     if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
       fail('options.holdout.rate', 'must be a number between 0 and 1', rate);
@@ -64,10 +66,28 @@ export function resolveConfig(
   if (!Array.isArray(captureFeatures) || captureFeatures.some((f) => typeof f !== 'string')) {
     fail('options.captureFeatures', 'must be an array of feature names', captureFeatures);
   }
-  const limits = { labels: 20, categories: 50, features: 200, heuristics: 50, ...options.limits };
-  for (const [key, value] of Object.entries(limits)) {
+  if (options.limits !== undefined && (typeof options.limits !== 'object' || options.limits === null))
+    fail('options.limits', 'must be an object', options.limits);
+  const limits = { labels: 20, categories: 50, features: 200, heuristics: 50 };
+  for (const [key, value] of Object.entries(options.limits ?? {})) {
+    if (!(key in limits))
+      fail(`options.limits.${key}`, `is not a limit (${Object.keys(limits).join(', ')})`, value);
+    if (value === undefined) continue; // the default
     if (!Number.isInteger(value) || value < 1)
       fail(`options.limits.${key}`, 'must be a whole number ≥ 1', value);
+    limits[key as keyof typeof limits] = value;
+  }
+  for (const [key, api] of [
+    ['meter', 'createHistogram'],
+    ['tracer', 'startSpan'],
+  ] as const) {
+    const given = options[key] as Record<string, unknown> | undefined;
+    if (given !== undefined && typeof given?.[api] !== 'function')
+      fail(
+        `options.${key}`,
+        `must be an OpenTelemetry ${key === 'meter' ? 'Meter' : 'Tracer'} (it has no ${api})`,
+        given,
+      );
   }
   return {
     model: { name: model.name, version: model.version },

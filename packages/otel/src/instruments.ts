@@ -1,5 +1,5 @@
 import { UNIT_BOUNDARIES } from '@modelpulse/stats';
-import type { Counter, Histogram } from '@opentelemetry/api';
+import { type Counter, createNoopMeter, type Histogram, type Meter } from '@opentelemetry/api';
 import type { MonitorConfig } from './config.js';
 import {
   METRIC_ML_FEATURE_CATEGORY,
@@ -27,9 +27,44 @@ export interface Instruments {
   dropped: Counter;
 }
 
+/**
+ * The buckets each meter's histograms were first created with, and by which model. A meter keeps an
+ * instrument's first buckets: a second monitor asking others would record into the first one's.
+ */
+const bucketsByMeter = new WeakMap<Meter, Map<string, { boundaries: readonly number[]; model: string }>>();
+
+/** The API's no-op meter (no SDK registered) records nothing, so its buckets never conflict. */
+const NoopMeter = createNoopMeter().constructor as abstract new (...args: never[]) => Meter;
+
+/** Throws when this monitor's buckets differ from those another monitor created on the same meter. */
+function claimBuckets(config: MonitorConfig, quantile: readonly number[]): void {
+  if (config.meter instanceof NoopMeter) return;
+  let known = bucketsByMeter.get(config.meter);
+  if (!known) {
+    known = new Map();
+    bucketsByMeter.set(config.meter, known);
+  }
+  const wanted = [
+    [METRIC_ML_PREDICTION_SCORE, 'options.scoreBoundaries', config.scoreBoundaries],
+    [METRIC_ML_PREDICTION_DURATION, 'options.durationBoundaries', config.durationBoundaries],
+    [METRIC_ML_FEATURE_QUANTILE, "options.profile's quantileBoundaries", quantile],
+  ] as const;
+  for (const [name, field, boundaries] of wanted) {
+    const first = known.get(name);
+    if (first && first.boundaries.join() !== boundaries.join())
+      throw new TypeError(
+        `createModelMonitor: ${field} [${boundaries.join(', ')}] differ from the buckets model ${JSON.stringify(first.model)} created ${name} with on this meter ([${first.boundaries.join(', ')}]); a meter keeps an instrument's first buckets, so give this monitor a meter of its own (meterProvider.getMeter(…)).`,
+      );
+  }
+  for (const [name, , boundaries] of wanted)
+    if (!known.has(name)) known.set(name, { boundaries: [...boundaries], model: config.model.name });
+}
+
 /** The instruments of docs/semantic-conventions.md, with their units and bucket advice. */
 export function createInstruments(config: MonitorConfig): Instruments {
   const { meter } = config;
+  const quantile = config.profile?.quantileBoundaries ?? [...UNIT_BOUNDARIES];
+  claimBuckets(config, quantile);
   const unitBuckets = (explicitBucketBoundaries: number[]) => ({ advice: { explicitBucketBoundaries } });
   return {
     score: meter.createHistogram(METRIC_ML_PREDICTION_SCORE, {
@@ -46,7 +81,7 @@ export function createInstruments(config: MonitorConfig): Instruments {
       unit: '1',
       description:
         'Position of a numeric input in the training distribution: 0 below its minimum, above 1 past its maximum.',
-      ...unitBuckets(config.profile?.quantileBoundaries ?? [...UNIT_BOUNDARIES]),
+      ...unitBuckets([...quantile]),
     }),
     featureValue: meter.createHistogram(METRIC_ML_FEATURE_VALUE, {
       unit: '1',

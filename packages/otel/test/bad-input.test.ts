@@ -1,4 +1,5 @@
-import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { createNoopMeter, DiagLogLevel, diag } from '@opentelemetry/api';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createModelMonitor, type ModelMonitor, type Prediction } from '../src/index.js';
 import { createHarness, MODEL, metric } from './harness.js';
@@ -181,7 +182,62 @@ describe('bad configuration throws at construction with the field named', () => 
       { ...ok, captureFeatures: 'amount' },
       /options\.captureFeatures must be an array of feature names/,
     ],
+    [
+      'holdout null',
+      { ...ok, holdout: null },
+      /options\.holdout must be an object with rate and salt, got null/,
+    ],
+    [
+      'holdout a string',
+      { ...ok, holdout: '0.05' },
+      /options\.holdout must be an object with rate and salt, got "0\.05"/,
+    ],
+    ['limits a string', { ...ok, limits: 'x' }, /options\.limits must be an object, got "x"/],
+    [
+      'unknown limit',
+      { ...ok, limits: { label: 5 } },
+      /options\.limits\.label is not a limit \(labels, categories, features, heuristics\), got 5/,
+    ],
+    [
+      'not a meter',
+      { ...ok, meter: {} },
+      /options\.meter must be an OpenTelemetry Meter \(it has no createHistogram\)/,
+    ],
+    [
+      'not a tracer',
+      { ...ok, tracer: {} },
+      /options\.tracer must be an OpenTelemetry Tracer \(it has no startSpan\)/,
+    ],
   ])('%s', (_, options, message) => {
     expect(() => createModelMonitor(options as never)).toThrow(message);
+  });
+
+  it('takes an undefined limit as its default', () => {
+    expect(() => createModelMonitor({ ...ok, limits: { labels: undefined } } as never)).not.toThrow();
+  });
+
+  it('refuses a second monitor asking other buckets of the same meter, naming the first', () => {
+    const provider = new MeterProvider();
+    const meter = provider.getMeter('service');
+    createModelMonitor({ model: { name: 'a', version: '1' }, meter });
+    expect(() =>
+      createModelMonitor({ model: { name: 'b', version: '1' }, meter, scoreBoundaries: [0, 0.5, 1] }),
+    ).toThrow(
+      /^createModelMonitor: options\.scoreBoundaries \[0, 0\.5, 1\] differ from the buckets model "a" created ml\.prediction\.score with on this meter \(\[0, 0\.05, /,
+    );
+    // The same buckets, or a meter of its own, are fine; so is the no-op meter of a process without an SDK.
+    expect(() => createModelMonitor({ model: { name: 'c', version: '1' }, meter })).not.toThrow();
+    expect(() =>
+      createModelMonitor({
+        model: { name: 'b', version: '1' },
+        meter: provider.getMeter('service-b'),
+        scoreBoundaries: [0, 0.5, 1],
+      }),
+    ).not.toThrow();
+    const noop = createNoopMeter();
+    createModelMonitor({ model: { name: 'a', version: '1' }, meter: noop });
+    expect(() =>
+      createModelMonitor({ model: { name: 'b', version: '1' }, meter: noop, scoreBoundaries: [0, 0.5, 1] }),
+    ).not.toThrow();
   });
 });
