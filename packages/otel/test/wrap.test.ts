@@ -162,6 +162,7 @@ describe('wrap', () => {
   it('calls a thenable that is not a promise once, and returns a promise of its value', async () => {
     let calls = 0;
     const query = {
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a promise is the case under test
       then(resolve: (value: number) => void) {
         calls++; // a query builder would run its query here
         resolve(0.6);
