@@ -96,7 +96,11 @@ export function resolveConfig(
     meter: options.meter ?? metrics.getMeter(SCOPE),
     tracer: options.tracer ?? trace.getTracer(SCOPE),
     capture: new Set(captureFeatures),
-    scoreBoundaries: boundaries('options.scoreBoundaries', options.scoreBoundaries ?? UNIT_BOUNDARIES),
+    scoreBoundaries: boundaries(
+      'options.scoreBoundaries',
+      // The profile's own score buckets, so that drift compares like with like.
+      options.scoreBoundaries ?? profile?.score?.boundaries ?? UNIT_BOUNDARIES,
+    ),
     durationBoundaries: boundaries(
       'options.durationBoundaries',
       options.durationBoundaries ?? DEFAULT_DURATION_BOUNDARIES,

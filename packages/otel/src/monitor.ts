@@ -243,7 +243,7 @@ export function createModelMonitor(options: ModelMonitorOptions): ModelMonitor {
         }
       },
     );
-    return function wrapped(this: unknown, ...args: Args): Result {
+    const wrapped = function (this: unknown, ...args: Args): Result {
       const started = performance.now();
       const span = config.tracer.startSpan(predictSpanName, { attributes: base });
       const end = (result: unknown, failed: boolean, error?: unknown) => {
@@ -283,6 +283,9 @@ export function createModelMonitor(options: ModelMonitorOptions): ModelMonitor {
       end(result, false);
       return result;
     };
+    // Stack traces and logs that name the function keep its name.
+    Object.defineProperty(wrapped, 'name', { value: fn.name || 'wrapped' });
+    return wrapped;
   }
 
   return {

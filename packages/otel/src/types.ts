@@ -21,7 +21,10 @@ export interface ModelMonitorOptions {
    * personal data. Env override: `MODELPULSE_CAPTURE_FEATURES` (comma-separated) when this is unset.
    */
   captureFeatures?: readonly string[];
-  /** `ml.prediction.score` / `ml.outcome.score` bucket boundaries. Default 0, 0.05, …, 1. */
+  /**
+   * `ml.prediction.score` / `ml.outcome.score` bucket boundaries. Default: the profile's score boundaries,
+   * else 0, 0.05, …, 1.
+   */
   scoreBoundaries?: readonly number[];
   /** `ml.prediction.duration` bucket boundaries in seconds. Default 0.5 ms … 10 s. */
   durationBoundaries?: readonly number[];

@@ -188,4 +188,32 @@ describe('wrap', () => {
       },
     ]);
   });
+
+  it("keeps the model function's name", () => {
+    function scoreApplication(): number {
+      return 0.5;
+    }
+    expect(monitor.wrap(scoreApplication).name).toBe('scoreApplication');
+  });
+
+  it("records scores on the profile's own score buckets when no scoreBoundaries are given", async () => {
+    const { buildProfile } = await import('@modelpulse/stats');
+    const coarse = buildProfile(
+      { columns: { s: [0.1, 0.6, 0.9], y: ['a', 'b', 'a'] } },
+      { features: {}, label: 'y', score: 's', scoreBoundaries: [0, 0.5, 1] },
+    );
+    const own = createHarness();
+    try {
+      const m = createModelMonitor({
+        model: { name: 'coarse', version: '1' },
+        profile: coarse,
+        meter: own.meter,
+      });
+      m.recordPrediction({ score: 0.6 });
+      const point = metric(await own.metrics(), 'ml.prediction.score')?.points[0];
+      expect(point?.buckets).toEqual({ boundaries: [0, 0.5, 1], counts: [0, 0, 1, 0] });
+    } finally {
+      await own.shutdown();
+    }
+  });
 });
