@@ -1,6 +1,7 @@
 import { assertNumber } from '../internal/assert.js';
 import { gammaPowerTerm } from './gamma-power-term.js';
 import { incompleteGamma } from './incomplete-gamma.js';
+import { logGamma } from './log-gamma.js';
 import { normalQuantile } from './normal-quantile.js';
 
 const MAX_ITERATIONS = 200;
@@ -26,6 +27,9 @@ export function chiSquaredInverseSurvival(q: number, dof: number): number {
   if (q === 0) return Number.POSITIVE_INFINITY;
   if (q === 1) return 0;
   const a = dof / 2;
+  // Near q = 1 the root is close to 0, where Q is flat at 1: solve on the lower tail instead, whose
+  // probability 1 − q is exact for q ≥ 0.5.
+  if (q > 0.5) return lowerTailInverse(1 - q, a, dof);
   const logQ = Math.log(q);
   // Wilson–Hilferty: (χ²/dof)^(1/3) is nearly normal with mean 1 − 2/(9 dof) and variance 2/(9 dof).
   const z = -normalQuantile(q);
@@ -47,6 +51,40 @@ export function chiSquaredInverseSurvival(q: number, dof: number): number {
     const slope = -gammaPowerTerm(a, y) / upper;
     const step = -g / slope; // in ln x
     let next = x * Math.exp(step);
+    if (!(Number.isFinite(next) && next > low && next < high)) {
+      next = Number.isFinite(high) ? (low + high) / 2 : Math.max(2 * x, x + 1);
+    }
+    if (Math.abs(next - x) <= 4 * Number.EPSILON * x) return next;
+    x = next;
+  }
+  return x;
+}
+
+/**
+ * The x with P(χ²_dof ≤ x) = p, for 0 < p < 0.5: Newton on ln P(a, x/2) in ln x (concave, so the steps
+ * approach from one side), from the smaller of the Wilson–Hilferty value and the small-x series
+ * P ≈ (x/2)^a / Γ(a + 1), inside a bisection bracket.
+ */
+function lowerTailInverse(p: number, a: number, dof: number): number {
+  const logP = Math.log(p);
+  const v = 2 / (9 * dof);
+  const wilsonHilferty = dof * Math.max(1 - v + normalQuantile(p) * Math.sqrt(v), 0.01) ** 3;
+  const series = 2 * Math.exp((logP + logGamma(a + 1)) / a);
+  let x = Math.min(wilsonHilferty, series);
+  if (!(x > 0) || !Number.isFinite(x)) x = Math.min(dof, Number.MAX_VALUE);
+  let low = 0; // P < p below the root, P > p above it
+  let high = Number.POSITIVE_INFINITY;
+  for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
+    const y = x / 2;
+    const lower = incompleteGamma(a, y).lower;
+    const ratio = lower / p;
+    const g = ratio > 0 && ratio < Number.POSITIVE_INFINITY ? Math.log(ratio) : Math.log(lower) - logP;
+    if (g === 0) return x;
+    if (g < 0) low = x;
+    else high = x;
+    // d ln P / d ln x = y·density(y)/P = gammaPowerTerm(a, y)/P.
+    const slope = gammaPowerTerm(a, y) / lower;
+    let next = x * Math.exp(-g / slope);
     if (!(Number.isFinite(next) && next > low && next < high)) {
       next = Number.isFinite(high) ? (low + high) / 2 : Math.max(2 * x, x + 1);
     }
