@@ -169,6 +169,18 @@ describe('bad input names the argument', () => {
       /one more value than p has bins \(3\), got 2/,
     ],
     ['bad PSI epsilon', () => psi([1, 1], [1, 1], 0), RangeError, /epsilon must be in \(0, 1\)/],
+    [
+      'total variation named itself',
+      () => totalVariation([], [1]),
+      RangeError,
+      /^totalVariation\(p, q\): p must not be empty/,
+    ],
+    [
+      'counts adding up past the largest double',
+      () => d1([1e308, 1e308], [1, 0]),
+      RangeError,
+      /d1\(p, q\): p must sum to a finite total; its counts add up past 1\.7976931348623157e\+308/,
+    ],
   ] as const)('%s', (_, call, kind, message) => {
     expect(call).toThrow(kind);
     expect(call).toThrow(message);

@@ -128,9 +128,18 @@ describe('special functions: bad input', () => {
       RangeError,
       'chiSquaredSurvival(x, dof): dof must be in (0, Infinity), got 0.',
     ],
+    [
+      () => chiSquaredSurvival(1, Number.POSITIVE_INFINITY),
+      RangeError,
+      'chiSquaredSurvival(x, dof): dof must be finite, got Infinity.',
+    ],
   ] as const)('%#: throws', (call, type, message) => {
     expect(call).toThrow(type);
     expect(call).toThrow(message);
+  });
+
+  it('puts nothing beyond x = Infinity, as scipy.stats.chi2.sf does', () => {
+    expect(chiSquaredSurvival(Number.POSITIVE_INFINITY, 3)).toBe(0);
   });
 });
 

@@ -8,7 +8,12 @@ import { sharesOf } from './shares.js';
  * d1([50, 50], [80, 20]); // 0.6
  */
 export function d1(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  const [ps, qs] = sharesOf('d1(p, q)', p, q);
+  return l1('d1(p, q)', p, q);
+}
+
+/** Σ|pᵢ − qᵢ| over the shares, errors named after the function the caller called. @internal */
+export function l1(fn: string, p: ArrayLike<number>, q: ArrayLike<number>): number {
+  const [ps, qs] = sharesOf(fn, p, q);
   let sum = 0;
   for (let i = 0; i < ps.length; i++) sum += Math.abs((ps[i] as number) - (qs[i] as number));
   return sum;

@@ -1,12 +1,12 @@
-import { d1 } from './d1.js';
+import { l1 } from './d1.js';
 
 /**
  * Total variation distance, the largest difference in probability the two histograms assign to any
- * set of bins: half of {@link d1}, so it ranges from 0 to 1.
+ * set of bins: half of D1 (`d1`), so it ranges from 0 to 1.
  *
  * @example
  * totalVariation([50, 50], [80, 20]); // 0.3
  */
 export function totalVariation(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  return d1(p, q) / 2;
+  return l1('totalVariation(p, q)', p, q) / 2;
 }

@@ -43,6 +43,10 @@ export function assertCounts(fn: string, name: string, value: unknown): number {
     total += v;
   }
   if (total <= 0) throw new RangeError(`${fn}: ${name} must have a positive total, got all zeros.`);
+  if (total === Number.POSITIVE_INFINITY)
+    throw new RangeError(
+      `${fn}: ${name} must sum to a finite total; its counts add up past ${Number.MAX_VALUE}.`,
+    );
   return total;
 }
 
@@ -92,7 +96,8 @@ export function assertNumber(
   const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY, open = false } = range;
   const below = open ? value <= min : value < min;
   const above = open ? value >= max : value > max;
-  if (!Number.isFinite(value) || below || above) {
+  if (!Number.isFinite(value)) throw new RangeError(`${fn}: ${name} must be finite, got ${value}.`);
+  if (below || above) {
     const lo = open ? '(' : '[';
     const hi = open ? ')' : ']';
     throw new RangeError(`${fn}: ${name} must be in ${lo}${min}, ${max}${hi}, got ${value}.`);

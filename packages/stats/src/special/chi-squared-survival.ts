@@ -11,7 +11,8 @@ import { incompleteGamma } from './incomplete-gamma.js';
  */
 export function chiSquaredSurvival(x: number, dof: number): number {
   const fn = 'chiSquaredSurvival(x, dof)';
-  assertNumber(fn, 'x', x, { min: 0 });
   assertNumber(fn, 'dof', dof, { min: 0, max: Number.POSITIVE_INFINITY, open: true });
+  if (x === Number.POSITIVE_INFINITY) return 0; // as scipy: nothing lies beyond
+  assertNumber(fn, 'x', x, { min: 0 });
   return incompleteGamma(dof / 2, x / 2).upper;
 }
