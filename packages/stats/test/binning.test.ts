@@ -125,6 +125,24 @@ describe('bad input', () => {
     ],
     ['one edge', () => histogram([1], [0]), RangeError, /edges must hold at least 2 edges, got 1/],
     [
+      'a string among explicit-bucket values',
+      () => explicitBuckets([1, '3'] as unknown as number[], [0, 1]),
+      TypeError,
+      /explicitBuckets\(values, boundaries\): values\[1\] must be a number, got "3"/,
+    ],
+    [
+      'values spanning more than a double',
+      () => quantileEdges([-1.7e308, 1.7e308], 4),
+      RangeError,
+      /values must span less than the largest double/,
+    ],
+    [
+      'edges spanning more than a double',
+      () => equalWidthEdges(-1.7e308, 1.7e308, 2),
+      RangeError,
+      /max − min must be below the largest double/,
+    ],
+    [
       'string value',
       () => histogram(['1'] as unknown as number[], [0, 1]),
       TypeError,
@@ -133,5 +151,14 @@ describe('bad input', () => {
   ] as const)('%s', (_, call, kind, message) => {
     expect(call).toThrow(kind);
     expect(call).toThrow(message);
+  });
+});
+
+describe('missing values in explicit buckets', () => {
+  it('counts null and undefined as missing, as histogram does', () => {
+    expect(explicitBuckets([null, 0.5, undefined, Number.NaN] as unknown as number[], [0, 1])).toEqual({
+      counts: [0, 1, 0],
+      missing: 3,
+    });
   });
 });

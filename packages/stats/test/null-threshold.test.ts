@@ -173,6 +173,13 @@ describe('nullThreshold: the (1 − α) quantile of the no-drift distance', () =
   it('gives a Monte Carlo p-value that is never 0 and is 1 for no distance', () => {
     const sims = nullDistribution('lInfinity', [1, 1], 100, { simulations: 999 });
     expect(nullPValue(0, sims)).toBe(1);
+    expect(() => nullPValue(Number.NaN, sims)).toThrow(
+      'nullPValue(observed, nullSorted): observed must be a number, got NaN.',
+    );
+    expect(() => nullPValue(0.5, Float64Array.of(0.6, 0.1, 0.2))).toThrow(
+      'nullPValue(observed, nullSorted): nullSorted must be sorted ascending; entry 1 (0.1) is below entry 0.',
+    );
+    expect(() => nullPValue(0.5, new Float64Array(0))).toThrow(/nullSorted must be a non-empty Float64Array/);
     expect(nullPValue(1, sims)).toBe(1 / 1000);
     expect(nullPValue(lInfinity([1, 1], [60, 40]), sims)).toBeGreaterThan(0.01);
   });

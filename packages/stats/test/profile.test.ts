@@ -119,6 +119,12 @@ describe('quantilePosition', () => {
     // A value ×100 (seconds sent as centiseconds) lands far in the overflow bucket.
     expect(quantilePosition(15 * 100, knots, cdf)).toBeGreaterThan(1);
   });
+
+  it('refuses NaN, which would otherwise land in the middle of the distribution', () => {
+    expect(() => quantilePosition(Number.NaN, knots, cdf)).toThrow(
+      'quantilePosition(value, knots, cdf): value must be a number, got NaN.',
+    );
+  });
 });
 
 describe('categorical folding and missing values', () => {

@@ -7,6 +7,8 @@ import { differenceOfProducts } from '../src/special/difference-of-products.js';
 import { regularizedBeta } from '../src/special/incomplete-beta.js';
 import { regularizedGammaP, regularizedGammaQ } from '../src/special/incomplete-gamma.js';
 import { inverseRegularizedBeta } from '../src/special/inverse-incomplete-beta.js';
+import { logBeta } from '../src/special/log-beta.js';
+import { logGamma } from '../src/special/log-gamma.js';
 import { log1pmx } from '../src/special/log1pmx.js';
 import { normalQuantile } from '../src/special/normal-quantile.js';
 
@@ -140,6 +142,16 @@ describe('special functions: bad input', () => {
 
   it('puts nothing beyond x = Infinity, as scipy.stats.chi2.sf does', () => {
     expect(chiSquaredSurvival(Number.POSITIVE_INFINITY, 3)).toBe(0);
+  });
+
+  it('gives ln Γ and ln B their poles and refuses what is not a number (scipy.special.gammaln / betaln)', () => {
+    expect(logGamma(0)).toBe(Number.POSITIVE_INFINITY);
+    expect(logGamma(-1)).toBe(Number.POSITIVE_INFINITY);
+    expect(logGamma(Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
+    expect(logGamma(-0.5)).toBeCloseTo(1.2655121234846454, 13); // gammaln(-0.5)
+    expect(() => logGamma(Number.NaN)).toThrow('logGamma(x): x must be a number, got NaN.');
+    expect(() => logGamma('5' as unknown as number)).toThrow('logGamma(x): x must be a number, got "5".');
+    expect(() => logBeta(-1, 2)).toThrow('logBeta(a, b): a must be in (0, Infinity), got -1.');
   });
 });
 

@@ -16,6 +16,10 @@ export function equalWidthEdges(min: number, max: number, bins: number): number[
     throw new RangeError(`${fn}: max must be greater than min, got min = ${min}, max = ${max}.`);
   const edges = new Array<number>(bins + 1);
   const width = max - min;
+  if (!Number.isFinite(width))
+    throw new RangeError(
+      `${fn}: max − min must be below the largest double, got min = ${min}, max = ${max}.`,
+    );
   for (let k = 0; k < bins; k++) edges[k] = min + (k * width) / bins;
   edges[bins] = max;
   return edges;

@@ -5,7 +5,8 @@ import { sortedCopy } from './sorted-copy.js';
  * Equal-frequency bin edges: the k/bins quantiles of `values` for k = 0 … bins, with linear
  * interpolation between order statistics (the default of `numpy.quantile`, Hyndman–Fan type 7), then
  * with repeated edges removed. Ties in the data therefore give fewer than `bins + 1` edges, never an
- * empty or zero-width bin. The first edge is the minimum and the last the maximum.
+ * empty or zero-width bin; values all equal give the one edge [v] (no bin). The first edge is the minimum
+ * and the last the maximum.
  *
  * @example
  * quantileEdges([1, 2, 3, 4, 5], 4); // [1, 2, 3, 4, 5]
@@ -15,7 +16,10 @@ export function quantileEdges(values: ArrayLike<number>, bins: number): number[]
   const fn = 'quantileEdges(values, bins)';
   assertSamples(fn, 'values', values);
   assertInteger(fn, 'bins', bins, 1);
-  return quantileEdgesOfSorted(sortedCopy(values), bins);
+  const sorted = sortedCopy(values);
+  if (!Number.isFinite((sorted[sorted.length - 1] as number) - (sorted[0] as number)))
+    throw new RangeError(`${fn}: values must span less than the largest double (${Number.MAX_VALUE}).`);
+  return quantileEdgesOfSorted(sorted, bins);
 }
 
 /** {@link quantileEdges} for data already sorted ascending (no checks, no copy). */

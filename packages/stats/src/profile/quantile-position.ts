@@ -1,3 +1,5 @@
+import { describe } from '../internal/assert.js';
+
 /**
  * Position of a value in the training distribution (probability integral transform), the value that
  * `ml.feature.quantile` records: the empirical CDF at the profile's knots, linear in between. Values
@@ -14,6 +16,11 @@
  * quantilePosition(20, [0, 10], [0.5, 1]);  // 2
  */
 export function quantilePosition(value: number, knots: ArrayLike<number>, cdf: ArrayLike<number>): number {
+  // A NaN would fall through every comparison into the middle of the distribution.
+  if (typeof value !== 'number' || Number.isNaN(value))
+    throw new TypeError(
+      `quantilePosition(value, knots, cdf): value must be a number, got ${describe(value)}.`,
+    );
   const last = knots.length - 1;
   const lo = knots[0] as number;
   const hi = knots[last] as number;

@@ -1,3 +1,4 @@
+import { assertNumber } from '../internal/assert.js';
 import { logGamma } from './log-gamma.js';
 import { stirlingCorrection } from './stirling-correction.js';
 
@@ -12,6 +13,8 @@ import { stirlingCorrection } from './stirling-correction.js';
  * logBeta(2, 3); // ≈ -2.484906649788 — ln(1/12)
  */
 export function logBeta(a: number, b: number): number {
+  assertNumber('logBeta(a, b)', 'a', a, { min: 0, open: true });
+  assertNumber('logBeta(a, b)', 'b', b, { min: 0, open: true });
   const p = Math.min(a, b);
   const q = Math.max(a, b);
   if (q < 10) return logGamma(p) + logGamma(q) - logGamma(p + q);

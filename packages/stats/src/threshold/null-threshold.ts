@@ -605,6 +605,24 @@ function lowerBound(sorted: Float64Array, value: number): number {
  * nullPValue(0.5, Float64Array.of(0.1, 0.2, 0.6)); // 0.5 — (1 + 1) / (3 + 1)
  */
 export function nullPValue(observed: number, nullSorted: Float64Array): number {
+  const fn = 'nullPValue(observed, nullSorted)';
+  if (typeof observed !== 'number' || Number.isNaN(observed))
+    throw new TypeError(`${fn}: observed must be a number, got ${describe(observed)}.`);
+  if (!(nullSorted instanceof Float64Array) || nullSorted.length === 0)
+    throw new TypeError(
+      `${fn}: nullSorted must be a non-empty Float64Array (nullDistribution's), got ${describe(nullSorted)}.`,
+    );
+  for (let i = 1; i < nullSorted.length; i++) {
+    if (!((nullSorted[i] as number) >= (nullSorted[i - 1] as number)))
+      throw new RangeError(
+        `${fn}: nullSorted must be sorted ascending; entry ${i} (${nullSorted[i]}) is below entry ${i - 1}.`,
+      );
+  }
+  return sortedPValue(observed, nullSorted);
+}
+
+/** {@link nullPValue} without the checks, for laws this module sorted itself. */
+function sortedPValue(observed: number, nullSorted: Float64Array): number {
   return (nullSorted.length - lowerBound(nullSorted, observed) + 1) / (nullSorted.length + 1);
 }
 
@@ -692,7 +710,7 @@ export function pValueWith(
   const quadratic = QUADRATIC[method];
   if (quadratic) return quadraticPValue(quadratic, observed, s.positive, s.nEff);
   if (!isLinear(method)) throw new RangeError(`${fn}: no large-sample law for ${method}.`);
-  return nullPValue(observed * Math.sqrt(s.nEff), linearLaw(method, referenceShares, s, options.edges));
+  return sortedPValue(observed * Math.sqrt(s.nEff), linearLaw(method, referenceShares, s, options.edges));
 }
 
 /**
