@@ -112,3 +112,21 @@ describe('chiSquared: properties', () => {
     );
   });
 });
+
+describe('chiSquared: weights far from 1', () => {
+  // X² scales with the counts: scipy's chi2_contingency([[1, 2], [2, 1]], correction=False) gives
+  // 0.6666666666666666, so these tables give 0.666…·1e-300 and 0.666…·1e200 (scipy itself overflows on
+  // the second).
+  it('keeps tiny weights exact, p = 1', () => {
+    const r = chiSquared({ a: 1e-300, b: 2e-300 }, { a: 2e-300, b: 1e-300 });
+    expect(Math.abs(r.statistic / 6.666666666666666e-301 - 1)).toBeLessThan(1e-14);
+    expect(r.pValue).toBe(1);
+    expect(r.dof).toBe(1);
+  });
+
+  it('keeps huge weights finite, p = 0', () => {
+    const r = chiSquared({ a: 1e200, b: 2e200 }, { a: 2e200, b: 1e200 });
+    expect(Math.abs(r.statistic / 6.666666666666666e199 - 1)).toBeLessThan(1e-14);
+    expect(r.pValue).toBe(0);
+  });
+});

@@ -11,6 +11,7 @@ import { logBeta } from '../src/special/log-beta.js';
 import { logGamma } from '../src/special/log-gamma.js';
 import { log1pmx } from '../src/special/log1pmx.js';
 import { normalQuantile } from '../src/special/normal-quantile.js';
+import { loadVectors } from './vectors.js';
 
 interface SpecialCase {
   fn: 'gammainc' | 'gammaincc' | 'betainc' | 'betaincinv' | 'ndtri' | 'chi2sf';
@@ -152,6 +153,18 @@ describe('special functions: bad input', () => {
     expect(() => logGamma(Number.NaN)).toThrow('logGamma(x): x must be a number, got NaN.');
     expect(() => logGamma('5' as unknown as number)).toThrow('logGamma(x): x must be a number, got "5".');
     expect(() => logBeta(-1, 2)).toThrow('logBeta(a, b): a must be in (0, Infinity), got -1.');
+  });
+});
+
+describe('incomplete gamma at very large shapes (mpmath, scripts/vectors/gamma_large.py)', () => {
+  // Past a = 1e10 the series would need millions of terms: Temme's uniform expansion answers instead.
+  it.each(
+    loadVectors<{ a: number; x: number; p: number; q: number }>('gamma-large').map(
+      (c) => [`a = ${c.a}, x = ${c.x}`, c] as const,
+    ),
+  )('%s', (_, c) => {
+    expect(Math.abs(regularizedGammaP(c.a, c.x) / c.p - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(regularizedGammaQ(c.a, c.x) / c.q - 1)).toBeLessThan(1e-9);
   });
 });
 

@@ -35,21 +35,32 @@ export interface ChiSquaredResult {
  */
 export function chiSquared(ref: CategoryCounts, cur: CategoryCounts): ChiSquaredResult {
   const table = alignCategories('chiSquared(ref, cur)', ref, cur);
-  const refTotal = table.refTotal;
-  const curTotal = table.curTotal;
-  let statistic = 0;
+  // Weights far from 1 (1e-300, 1e200) would under- or overflow R·C: the statistic is computed on the
+  // counts divided by a power of two near the largest (exact), then multiplied back, since X² scales
+  // with the counts.
+  let largest = 0;
+  for (let j = 0; j < table.keys.length; j++)
+    largest = Math.max(largest, table.ref[j] as number, table.cur[j] as number);
+  const scale = 2 ** Math.floor(Math.log2(largest));
+  const refTotal = table.refTotal / scale;
+  const curTotal = table.curTotal / scale;
+  let scaled = 0;
   let kept = 0;
   for (let j = 0; j < table.keys.length; j++) {
-    const r = table.ref[j] as number;
-    const c = table.cur[j] as number;
+    const r = (table.ref[j] as number) / scale;
+    const c = (table.cur[j] as number) / scale;
     const total = r + c;
     if (total === 0) continue;
     kept++;
     // rⱼC − cⱼR without cancellation, then (rⱼ/R − cⱼ/C)² · RC / tⱼ as (d / RC) · (d / tⱼ).
     const d = differenceOfProducts(r, curTotal, c, refTotal);
-    statistic += (d / (refTotal * curTotal)) * (d / total);
+    scaled += (d / (refTotal * curTotal)) * (d / total);
   }
   if (kept <= 1) return { statistic: 0, pValue: 1, dof: 0 };
+  const statistic = scaled * scale;
+  if (!Number.isFinite(statistic)) {
+    throw new RangeError(`chiSquared(ref, cur): the statistic of these counts exceeds the largest double.`);
+  }
   const dof = kept - 1;
   return { statistic, pValue: chiSquaredSurvival(statistic, dof), dof };
 }
