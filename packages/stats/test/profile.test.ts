@@ -160,6 +160,13 @@ describe('bad input to buildProfile names the row and column', () => {
       /rows\[0\]\.age must be a finite number or missing, got "forty"/,
     ],
     [
+      'hexadecimal text, which Number() would read as 16',
+      [{ age: '0x10' }],
+      { features: { age: 'numeric' } },
+      TypeError,
+      /rows\[0\]\.age must be a finite number or missing, got "0x10"/,
+    ],
+    [
       'object as category',
       [{ a: 1 }, { a: {} }],
       { features: { a: 'categorical' } },

@@ -1,7 +1,14 @@
 import { explicitBucketIndex } from '../binning/explicit-buckets.js';
 import { quantileEdgesOfSorted } from '../binning/quantile-edges.js';
 import { assertEdges, assertInteger, describe } from '../internal/assert.js';
-import { type Collected, type ColumnKind, collect, isMissing, type ProfileInput } from './collect.js';
+import {
+  type Collected,
+  type ColumnKind,
+  collect,
+  isMissing,
+  type ProfileInput,
+  parseDecimal,
+} from './collect.js';
 import { quantilePosition } from './quantile-position.js';
 import {
   type CategoricalFeatureProfile,
@@ -147,7 +154,7 @@ function scoreByLabel(
   const table = new Map<string, number[]>();
   for (const [rawScore, rawLabel] of pairs) {
     if (isMissing(rawScore) || isMissing(rawLabel)) continue;
-    const s = typeof rawScore === 'number' ? rawScore : Number(String(rawScore).trim());
+    const s = typeof rawScore === 'number' ? rawScore : parseDecimal(String(rawScore));
     const key = typeof rawLabel === 'string' ? rawLabel : String(rawLabel);
     let counts = table.get(key);
     if (!counts) {

@@ -154,8 +154,17 @@ export function isMissing(value: unknown): boolean {
   );
 }
 
+/** A decimal number as data files write it: '0x10' or '0b101' (which Number() reads) are not numbers here. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The decimal number a string holds, else NaN. @internal */
+export function parseDecimal(text: string): number {
+  const trimmed = text.trim();
+  return DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
+
 function toNumber(fn: string, value: unknown, row: number, column: string): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : Number.NaN;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? parseDecimal(value) : Number.NaN;
   if (!Number.isFinite(n)) {
     throw new TypeError(
       `${fn}: rows[${row}].${column} must be a finite number or missing, got ${describe(value)}.`,

@@ -327,6 +327,12 @@ function upperRank(length: number, alpha: number): number {
  * exactly as 1/√n, so their limit quantile is sampled once per reference (seeded Gaussian draws) and
  * cached, whatever n is. With `referenceN = m`, n is replaced by n·m / (n + m).
  *
+ * Simulated thresholds (small windows, and the linear distances' sampled limit law) cannot resolve α
+ * below one over the number of draws: there the threshold is the largest draw, and the false-alarm
+ * rate stays near 1/draws whatever smaller α is asked (`options.simulations` for small windows, by
+ * default 100/α within 10 000–100 000, so α below 1e-5 is affected; the
+ * limit law takes 100 000 draws). The χ² closed forms have no such floor.
+ *
  * @param referenceShares reference bucket counts or shares (normalised inside).
  * @example
  * // Two bins with shares 0.3 / 0.7: D1 = 2·|X/n − 0.3| for X ~ Binomial(n, 0.3), whose exact 95 %
