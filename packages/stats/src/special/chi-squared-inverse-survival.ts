@@ -14,7 +14,7 @@ const MAX_ITERATIONS = 200;
  *
  * Newton's method on ln Q(dof/2, x/2) in ln x from the Wilson–Hilferty start (the log-survival is
  * nearly linear there, and concave, so the steps approach the root from one side), kept inside a
- * bracket that falls back to bisection whenever a step leaves it.
+ * bracket that falls back to bisection whenever a step leaves it; for q > 0.5, on ln P instead.
  *
  * @example
  * chiSquaredInverseSurvival(0.05, 1); // ≈ 3.8414588206941
@@ -27,66 +27,46 @@ export function chiSquaredInverseSurvival(q: number, dof: number): number {
   if (q === 0) return Number.POSITIVE_INFINITY;
   if (q === 1) return 0;
   const a = dof / 2;
-  // Near q = 1 the root is close to 0, where Q is flat at 1: solve on the lower tail instead, whose
-  // probability 1 − q is exact for q ≥ 0.5.
-  if (q > 0.5) return lowerTailInverse(1 - q, a, dof);
-  const logQ = Math.log(q);
   // Wilson–Hilferty: (χ²/dof)^(1/3) is nearly normal with mean 1 − 2/(9 dof) and variance 2/(9 dof).
-  const z = -normalQuantile(q);
   const v = 2 / (9 * dof);
-  let x = dof * Math.max(1 - v + z * Math.sqrt(v), 0.01) ** 3;
-  if (!(x > 0) || !Number.isFinite(x)) x = dof;
-  let low = 0; // x values with Q > q lie below the root, Q < q above it
-  let high = Number.POSITIVE_INFINITY;
-  for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
-    const y = x / 2;
-    const upper = incompleteGamma(a, y).upper;
-    // g = ln Q − ln q, through the ratio where it is representable (ln Q − ln q would add |ln q|·ε).
-    const ratio = upper / q;
-    const g = ratio > 0 && ratio < Number.POSITIVE_INFINITY ? Math.log(ratio) : Math.log(upper) - logQ;
-    if (g === 0) return x;
-    if (g > 0) low = x;
-    else high = x;
-    // d ln Q / d ln x = −y·density(y)/Q = −gammaPowerTerm(a, y)/Q.
-    const slope = -gammaPowerTerm(a, y) / upper;
-    const step = -g / slope; // in ln x
-    let next = x * Math.exp(step);
-    if (!(Number.isFinite(next) && next > low && next < high)) {
-      next = Number.isFinite(high) ? (low + high) / 2 : Math.max(2 * x, x + 1);
-    }
-    if (Math.abs(next - x) <= 4 * Number.EPSILON * x) return next;
-    x = next;
+  const wilsonHilferty = (z: number) => dof * Math.max(1 - v + z * Math.sqrt(v), 0.01) ** 3;
+  // Near q = 1 the root is close to 0, where Q is flat at 1: solve on the lower tail instead, whose
+  // probability 1 − q is exact for q ≥ 0.5, from the smaller of Wilson–Hilferty and the small-x series
+  // P ≈ (x/2)^a / Γ(a + 1).
+  if (q > 0.5) {
+    const p = 1 - q;
+    const series = 2 * Math.exp((Math.log(p) + logGamma(a + 1)) / a);
+    return solve(a, p, 'lower', Math.min(wilsonHilferty(normalQuantile(p)), series), dof);
   }
-  return x;
+  return solve(a, q, 'upper', wilsonHilferty(-normalQuantile(q)), dof);
 }
 
 /**
- * The x with P(χ²_dof ≤ x) = p, for 0 < p < 0.5: Newton on ln P(a, x/2) in ln x (concave, so the steps
- * approach from one side), from the smaller of the Wilson–Hilferty value and the small-x series
- * P ≈ (x/2)^a / Γ(a + 1), inside a bisection bracket.
+ * The x where the chosen tail of χ²_dof (P(a, x/2) or Q(a, x/2), a = dof/2) equals `target`: Newton on
+ * the log of the tail in ln x (concave, so the steps approach the root from one side), kept inside a
+ * bracket that falls back to bisection whenever a step leaves it.
  */
-function lowerTailInverse(p: number, a: number, dof: number): number {
-  const logP = Math.log(p);
-  const v = 2 / (9 * dof);
-  const wilsonHilferty = dof * Math.max(1 - v + normalQuantile(p) * Math.sqrt(v), 0.01) ** 3;
-  const series = 2 * Math.exp((logP + logGamma(a + 1)) / a);
-  let x = Math.min(wilsonHilferty, series);
-  if (!(x > 0) || !Number.isFinite(x)) x = Math.min(dof, Number.MAX_VALUE);
-  let low = 0; // P < p below the root, P > p above it
-  let high = Number.POSITIVE_INFINITY;
+function solve(a: number, target: number, tail: 'lower' | 'upper', start: number, dof: number): number {
+  const logTarget = Math.log(target);
+  let x = start > 0 && Number.isFinite(start) ? start : Math.min(dof, Number.MAX_VALUE);
+  let below = 0; // x values on the root's low side
+  let above = Number.POSITIVE_INFINITY;
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
     const y = x / 2;
-    const lower = incompleteGamma(a, y).lower;
-    const ratio = lower / p;
-    const g = ratio > 0 && ratio < Number.POSITIVE_INFINITY ? Math.log(ratio) : Math.log(lower) - logP;
+    const value = incompleteGamma(a, y)[tail];
+    // g = ln tail − ln target, through the ratio where it is representable (the difference of logs
+    // would add |ln target|·ε).
+    const ratio = value / target;
+    const g = ratio > 0 && ratio < Number.POSITIVE_INFINITY ? Math.log(ratio) : Math.log(value) - logTarget;
     if (g === 0) return x;
-    if (g < 0) low = x;
-    else high = x;
-    // d ln P / d ln x = y·density(y)/P = gammaPowerTerm(a, y)/P.
-    const slope = gammaPowerTerm(a, y) / lower;
+    // P rises with x and Q falls: a tail above its target lies past the root for P, before it for Q.
+    if (g > 0 === (tail === 'lower')) above = x;
+    else below = x;
+    // d ln P / d ln x = y·density(y)/P = gammaPowerTerm(a, y)/P; for Q the same with a minus sign.
+    const slope = ((tail === 'lower' ? 1 : -1) * gammaPowerTerm(a, y)) / value;
     let next = x * Math.exp(-g / slope);
-    if (!(Number.isFinite(next) && next > low && next < high)) {
-      next = Number.isFinite(high) ? (low + high) / 2 : Math.max(2 * x, x + 1);
+    if (!(Number.isFinite(next) && next > below && next < above)) {
+      next = Number.isFinite(above) ? (below + above) / 2 : Math.max(2 * x, x + 1);
     }
     if (Math.abs(next - x) <= 4 * Number.EPSILON * x) return next;
     x = next;
