@@ -150,6 +150,21 @@ describe('categorical folding and missing values', () => {
   });
 });
 
+describe('numeric summaries near the largest double', () => {
+  it('keeps mean and std finite, so the profile survives its own JSON round trip', () => {
+    const big = 1.7e308;
+    const profile = buildProfile([{ a: big }, { a: big }, { a: 1 }], {
+      features: { a: 'numeric' },
+      createdAt: CREATED,
+    });
+    const a = profile.features.a as { mean: number; std: number };
+    // mean (2·big + 1)/3 and population std big·√2/3, worked out by hand (the 1 is below big's ulp).
+    expect(Math.abs(a.mean / (2 * (big / 3)) - 1)).toBeLessThan(1e-15);
+    expect(Math.abs(a.std / ((big / 3) * Math.SQRT2) - 1)).toBeLessThan(1e-15);
+    expect(() => validateProfile(JSON.parse(JSON.stringify(profile)))).not.toThrow();
+  });
+});
+
 describe('bad input to buildProfile names the row and column', () => {
   it.each([
     [

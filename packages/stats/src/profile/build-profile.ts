@@ -240,17 +240,22 @@ function numericProfile(
   const boundaries = settings.quantileBoundaries;
   const bucketCounts = new Array<number>(boundaries.length + 1).fill(0);
   let bucket = 0;
+  // Summed over a power of two near the largest magnitude (exact, the same bits for ordinary values),
+  // so values near the largest double do not overflow the sum.
+  const largest = Math.max(Math.abs(sorted[0] as number), Math.abs(sorted[count - 1] as number));
+  const scale = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
   let sum = 0;
   for (let i = 0; i < count; i++) {
     const v = sorted[i] as number;
-    sum += v;
+    sum += v / scale;
     const t = quantilePosition(v, knots, cdf);
     while (bucket < boundaries.length && t > (boundaries[bucket] as number)) bucket++;
     bucketCounts[bucket]!++;
   }
-  const mean = sum / count;
+  const scaledMean = sum / count;
   let squares = 0;
-  for (let i = 0; i < count; i++) squares += ((sorted[i] as number) - mean) ** 2;
+  for (let i = 0; i < count; i++) squares += ((sorted[i] as number) / scale - scaledMean) ** 2;
+  const mean = scaledMean * scale;
   return {
     type: 'numeric',
     count,
@@ -258,7 +263,7 @@ function numericProfile(
     min: sorted[0] as number,
     max: sorted[count - 1] as number,
     mean,
-    std: Math.sqrt(squares / count),
+    std: Math.sqrt(squares / count) * scale,
     knots,
     cdf,
     shares: toShares(bucketCounts, count),
