@@ -68,3 +68,41 @@ function anyValue(value: AttributeValue): object {
   if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValue) } };
   return { kvlistValue: { values: keyValues(value) } };
 }
+
+/** One delta `ml.prediction.score` histogram of a model version, a point per entry, as a request. */
+export function scoreRequest(
+  model: { name: string; version: string },
+  points: { counts: number[]; bounds: number[]; fromNs: bigint; toNs: bigint }[],
+): MetricsRequest {
+  return {
+    resourceMetrics: [
+      {
+        resource: {},
+        scopeMetrics: [
+          {
+            scope: { name: '@modelpulse/otel', version: '' },
+            metrics: [
+              {
+                name: 'ml.prediction.score',
+                unit: '1',
+                description: '',
+                type: 'histogram',
+                temporality: 'delta',
+                points: points.map((p) => ({
+                  attributes: { 'ml.model.name': model.name, 'ml.model.version': model.version },
+                  startTimeUnixNano: p.fromNs,
+                  timeUnixNano: p.toNs,
+                  count: p.counts.reduce((a, b) => a + b, 0),
+                  sum: 1,
+                  bounds: p.bounds,
+                  counts: p.counts,
+                  exemplars: [],
+                })),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -12,6 +12,7 @@ import { replay } from '../src/cli/replay.js';
 import { startServer } from '../src/index.js';
 import { Store } from '../src/store/index.js';
 import { startCapture } from './otlp-capture.js';
+import { otlpJsonBody, scoreRequest } from './otlp-json.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'modelpulse-replay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,38 +91,13 @@ describe('modelpulse replay', () => {
     const server = await startServer({ port: 0, dbPath: ':memory:', ingestToken: 'in' });
     try {
       const nowNs = BigInt(Date.now()) * 1_000_000n;
-      const point = (counts: string[], startsAfterItsTime = false) => ({
-        attributes: [
-          { key: 'ml.model.name', value: { stringValue: 'm' } },
-          { key: 'ml.model.version', value: { stringValue: '1' } },
-        ],
-        startTimeUnixNano: String(startsAfterItsTime ? nowNs + 1n : nowNs - 60_000_000_000n),
-        timeUnixNano: String(nowNs),
-        count: String(counts.reduce((a, c) => a + Number(c), 0)),
-        sum: 1,
-        bucketCounts: counts,
-        explicitBounds: [0.5],
-      });
       // Two points, one starting after its own time: rejected by the service, the other kept.
-      const line = JSON.stringify({
-        resourceMetrics: [
-          {
-            scopeMetrics: [
-              {
-                metrics: [
-                  {
-                    name: 'ml.prediction.score',
-                    histogram: {
-                      aggregationTemporality: 1,
-                      dataPoints: [point(['2', '1']), point(['1', '1'], true)],
-                    },
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      });
+      const line = otlpJsonBody(
+        scoreRequest({ name: 'm', version: '1' }, [
+          { counts: [2, 1], bounds: [0.5], fromNs: nowNs - 60_000_000_000n, toNs: nowNs },
+          { counts: [1, 1], bounds: [0.5], fromNs: nowNs + 1n, toNs: nowNs },
+        ]),
+      ).toString();
       const file = join(dir, 'to-service.jsonl');
       writeFileSync(file, `${line}\n{"resourceMetrics": [ broken\n`);
       await expect(replay(file, { url: server.url }, new PassThrough())).rejects.toThrow(

@@ -6,6 +6,7 @@ import type { ModelReport } from '../src/analyse/report.js';
 import type { FeatureSkew } from '../src/analyse/skew.js';
 import { fetchReport, formatReport } from '../src/cli/report.js';
 import { type RunningServer, startServer } from '../src/index.js';
+import { otlpJsonBody, scoreRequest } from './otlp-json.js';
 
 /** `modelpulse report`: what it says when the service refuses, is not there, or holds partial data. */
 
@@ -13,38 +14,11 @@ let server: RunningServer;
 beforeAll(async () => {
   server = await startServer({ port: 0, dbPath: ':memory:', apiToken: 's3cret' });
   const nowNs = BigInt(Date.now()) * 1_000_000n;
-  const body = JSON.stringify({
-    resourceMetrics: [
-      {
-        scopeMetrics: [
-          {
-            metrics: [
-              {
-                name: 'ml.prediction.score',
-                histogram: {
-                  aggregationTemporality: 1,
-                  dataPoints: [
-                    {
-                      attributes: [
-                        { key: 'ml.model.name', value: { stringValue: 'credit' } },
-                        { key: 'ml.model.version', value: { stringValue: '1' } },
-                      ],
-                      startTimeUnixNano: String(nowNs - 60_000_000_000n),
-                      timeUnixNano: String(nowNs),
-                      count: '3',
-                      sum: 1.5,
-                      bucketCounts: ['1', '1', '1'],
-                      explicitBounds: [0.25, 0.75],
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  });
+  const body = otlpJsonBody(
+    scoreRequest({ name: 'credit', version: '1' }, [
+      { counts: [1, 1, 1], bounds: [0.25, 0.75], fromNs: nowNs - 60_000_000_000n, toNs: nowNs },
+    ]),
+  );
   const response = await fetch(`${server.url}/v1/metrics`, {
     method: 'POST',
     body,
