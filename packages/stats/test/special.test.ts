@@ -168,6 +168,26 @@ describe('incomplete gamma at very large shapes (mpmath, scripts/vectors/gamma_l
   });
 });
 
+describe('ln Γ next to its zeros, and P / Q at small shapes (mpmath, scripts/vectors/gamma_precise.py)', () => {
+  type Case =
+    | { kind: 'logGamma'; x: number; value: number }
+    | { kind: 'smallShape'; a: number; x: number; p: number; q: number };
+  const cases = loadVectors<Case>('gamma-precise');
+  it.each(cases.flatMap((c) => (c.kind === 'logGamma' ? [[c.x, c] as const] : [])))(
+    'logGamma(%s)',
+    (_, c) => {
+      expect(Math.abs(logGamma(c.x) / c.value - 1)).toBeLessThan(1e-14);
+    },
+  );
+  it.each(cases.flatMap((c) => (c.kind === 'smallShape' ? [[`a = ${c.a}, x = ${c.x}`, c] as const] : [])))(
+    'P and Q at %s',
+    (_, c) => {
+      expect(Math.abs(regularizedGammaP(c.a, c.x) / c.p - 1)).toBeLessThan(1e-14);
+      expect(Math.abs(regularizedGammaQ(c.a, c.x) / c.q - 1)).toBeLessThan(1e-14);
+    },
+  );
+});
+
 describe('special functions: properties', () => {
   const shape = fc.double({ min: 0.05, max: 2000, noNaN: true });
 

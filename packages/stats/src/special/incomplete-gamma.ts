@@ -1,5 +1,6 @@
 import { assertNumber } from '../internal/assert.js';
 import { gammaPowerTerm } from './gamma-power-term.js';
+import { logGamma, logGamma1p } from './log-gamma.js';
 import { log1pmx } from './log1pmx.js';
 
 const TINY = 1e-300;
@@ -39,7 +40,7 @@ export function incompleteGamma(a: number, x: number): GammaPair {
     }
     if (n === maxTerms) notConverged(a, x);
     const lower = Math.min(1, (gammaPowerTerm(a, x) / a) * sum);
-    return { lower, upper: 1 - lower };
+    return { lower, upper: a < 1 ? smallShapeUpper(a, x) : 1 - lower };
   }
   // Q = prefactor / (b₀ + a₁/(b₁ + a₂/(b₂ + …))) with bₙ = x + 2n + 1 − a, aₙ = −n(n − a).
   let b = x + 1 - a;
@@ -86,6 +87,26 @@ function uniformAsymptotic(a: number, x: number): GammaPair {
     lower: Math.min(1, Math.max(0, halfErfc(-z) - r)),
     upper: Math.min(1, Math.max(0, halfErfc(z) + r)),
   };
+}
+
+/**
+ * Q(a, x) for a < 1 and x < a + 1, formed directly: 1 − Q would lose its relative accuracy when Q is
+ * small, as it is for every x when a is tiny (Q ≈ a·E₁(x)). With w = xᵃ/Γ(1 + a) and the alternating
+ * series P = w·(1 + a·Σₙ₌₁ (−x)ⁿ/(n!·(a + n))), Q = (1 − w) − w·a·Σ, where 1 − w = −expm1(a·ln x −
+ * ln Γ(1 + a)) keeps its digits (DiDonato & Morris's treatment of small a).
+ */
+function smallShapeUpper(a: number, x: number): number {
+  const exponent = a * Math.log(x) - (a <= 0.5 ? logGamma1p(a) : logGamma(1 + a));
+  let term = 1;
+  let sum = 0;
+  for (let n = 1; n < 200; n++) {
+    term *= -x / n;
+    const next = term / (a + n);
+    sum += next;
+    if (Math.abs(next) <= Math.abs(sum) * EPS) break;
+  }
+  const upper = -Math.expm1(exponent) - Math.exp(exponent) * a * sum;
+  return Math.min(1, Math.max(0, upper));
 }
 
 /** ½·erfc(z), with erfc(z) = Q(½, z²) for z ≥ 0 (full relative accuracy in the upper tail). */
