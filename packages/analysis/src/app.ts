@@ -50,7 +50,21 @@ export function createApp({
   app.get('/openapi.json', (c) => c.json(OPENAPI));
   if (emitter) app.get('/metrics', emitter.metricsHandler());
   app.route('/', otlpRoutes(store, { ...(ingestToken ? { ingestToken } : {}), bodyLimit, maxInFlight }));
-  if (apiToken) app.use('/api/*', bearerAuth({ token: apiToken }));
+  if (apiToken) {
+    // Answered in JSON like every other API error (bearerAuth's default is plain text).
+    const refused = { error: 'Unauthorized: send Authorization: Bearer <MODELPULSE_API_TOKEN>.' };
+    app.use(
+      '/api/*',
+      bearerAuth({
+        token: apiToken,
+        noAuthenticationHeader: { message: refused },
+        invalidToken: { message: refused },
+        invalidAuthenticationHeader: {
+          message: { error: 'Malformed Authorization header: expected Bearer <token>.' },
+        },
+      }),
+    );
+  }
   app.route('/api', apiRoutes(store, now));
   // A Map is shared with the caller (the server's analysis schedule sees uploaded baselines).
   const settings = models instanceof Map ? models : new Map(Object.entries(models));
@@ -66,17 +80,6 @@ export function createApp({
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
-      // bearerAuth answers 401 in plain text; every API error is JSON (its WWW-Authenticate challenge kept).
-      // Its type may be implicit: @hono/node-server's Response sets it only when the body is sent.
-      const type = error.res?.headers.get('content-type');
-      if (error.res && (!type || type.startsWith('text/plain'))) {
-        const message =
-          error.status === 401
-            ? 'Unauthorized: send Authorization: Bearer <MODELPULSE_API_TOKEN>.'
-            : error.message || error.res.statusText;
-        const challenge = error.res.headers.get('www-authenticate');
-        return c.json({ error: message }, error.status, challenge ? { 'WWW-Authenticate': challenge } : {});
-      }
       return error.res ?? c.json({ error: error.message }, error.status);
     }
     console.error(error);

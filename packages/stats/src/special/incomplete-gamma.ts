@@ -40,7 +40,8 @@ export function incompleteGamma(a: number, x: number): GammaPair {
     }
     if (n === maxTerms) notConverged(a, x);
     const lower = Math.min(1, (gammaPowerTerm(a, x) / a) * sum);
-    return { lower, upper: a < 1 ? smallShapeUpper(a, x) : 1 - lower };
+    // 1 − P keeps Q's relative accuracy while Q ≥ ½; below that, at small shapes, Q is formed directly.
+    return { lower, upper: a < 1 && lower > 0.5 ? smallShapeUpper(a, x) : 1 - lower };
   }
   // Q = prefactor / (b₀ + a₁/(b₁ + a₂/(b₂ + …))) with bₙ = x + 2n + 1 − a, aₙ = −n(n − a).
   let b = x + 1 - a;

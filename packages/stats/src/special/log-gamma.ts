@@ -21,7 +21,7 @@ export function logGamma(x: number): number {
     throw new TypeError(`logGamma(x): x must be a number, got ${describe(x)}.`);
   }
   if (x === Number.POSITIVE_INFINITY || (x <= 0 && Number.isInteger(x))) return Number.POSITIVE_INFINITY;
-  return lanczos(x);
+  return logGammaOf(x);
 }
 
 /** ζ(k) − 1 for k = 2 … 28 (mpmath, to double precision): enough for |a| ≤ 0.5, where terms fall as 4⁻ᵏ. */
@@ -52,11 +52,12 @@ export function logGamma1p(a: number): number {
   return -Math.log1p(a) + (1 - EULER_GAMMA) * a + sum;
 }
 
-function lanczos(x: number): number {
+/** ln |Γ(x)| without the checks. */
+function logGammaOf(x: number): number {
   // Next to the zeros of ln Γ at 1 and 2, the series keeps relative accuracy where Lanczos keeps only absolute.
   if (x >= 0.5 && x <= 1.5) return logGamma1p(x - 1);
   if (x > 1.5 && x <= 2.5) return Math.log1p(x - 2) + logGamma1p(x - 2);
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lanczos(1 - x);
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGammaOf(1 - x);
   const z = x - 1;
   let a = LANCZOS[0] as number;
   for (let i = 1; i < LANCZOS.length; i++) a += (LANCZOS[i] as number) / (z + i);
